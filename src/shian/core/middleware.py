@@ -1,0 +1,62 @@
+"""Request id, audit actor and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from shian.core.context import acting_as, new_request_id, reset_request_id, set_request_id
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestContextMiddleware:
+    """Give each request an id (from ``X-Request-ID`` or new) and echo it in the response."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming[:64] if incoming and incoming.isprintable() else new_request_id()
+        request.request_id = rid  # type: ignore[attr-defined]
+        token = set_request_id(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class AuditActorMiddleware:
+    """Make the logged-in user the actor of every audit entry written during the request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            with acting_as(user):
+                return self.get_response(request)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Content Security Policy and a restrictive Permissions-Policy on every response."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and request.path.endswith("/docs"):
+            # The interactive API docs page needs its own inline bootstrap script.
+            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"))
+        else:
+            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+        return response

@@ -1,0 +1,30 @@
+"""Helpers for server-rendered pages: turn platform errors into friendly pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from shian.core.errors import Forbidden, NotAuthenticated, NotFound, ShianError
+
+
+def page_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Render 403/404 (and other refused operations) as pages in the user's language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            return render(request, "core/error.html", {"title": _("Not found"), "message": _("The record does not exist or is outside your jurisdiction.")}, status=404)
+        except (Forbidden, NotAuthenticated) as exc:
+            return render(request, "core/error.html", {"title": _("Not allowed"), "message": exc.message}, status=403)
+        except ShianError as exc:
+            return render(request, "core/error.html", {"title": _("Cannot do this"), "message": exc.message}, status=exc.status)
+
+    return wrapper

@@ -1,0 +1,19 @@
+"""The operator dossier (一户一档): operators, premises, licences, staff, insurance, self-inspections."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "shian.registry"
+    label = "registry"
+    verbose_name = _("Operator registry")
+
+    def ready(self) -> None:
+        from shian.registry import dossier_sections, models
+        from shian.core import audit
+
+        audit.register(models.Operator, operator=lambda o: o.pk)
+        for model in (models.Premises, models.Licence, models.StaffMember, models.InsurancePolicy, models.SelfInspection):
+            audit.register(model, operator=lambda o: o.operator_id)
+        dossier_sections.register()

@@ -1,0 +1,113 @@
+"""Registry pages: operator list, dossier, licence expiry list, import and exports.
+
+Each view parses input, checks access through the selectors, calls at most one service and
+renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shian.core import access
+from shian.core.errors import Invalid
+from shian.core.models import Jurisdiction
+from shian.core.pages import page_errors
+from shian.registry import selectors
+from shian.registry.exports_views import XLSX, licences_xlsx, operators_xlsx
+from shian.registry.imports import start_import, template_workbook
+from shian.registry.models import Operator, OperatorType
+
+PAGE_SIZE = 25
+
+
+def _principal(request: HttpRequest) -> access.Principal:
+    return request.user.principal  # type: ignore[union-attr]
+
+
+@login_required
+@page_errors
+def operator_list(request: HttpRequest) -> HttpResponse:
+    principal = access.require(_principal(request), "operator", "view")
+    filters = selectors.OperatorFilters.from_params(request.GET)
+    qs = selectors.with_types(selectors.operator_search(principal, filters))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    districts = Jurisdiction.objects.filter(level__in=[Jurisdiction.Level.DISTRICT, Jurisdiction.Level.CITY])
+    if not principal.is_admin and principal.jurisdiction_path:
+        districts = access.restrict(districts, principal, "operator", "view", jurisdiction_field="path")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registry/operator_list.html", {
+        "page": page, "filters": filters, "types": OperatorType.objects.all(), "districts": districts,
+        "statuses": Operator.Status.choices, "querystring": query.urlencode(),
+    })
+
+
+@login_required
+@page_errors
+def operator_export(request: HttpRequest) -> HttpResponse:
+    principal = access.require(_principal(request), "operator", "view")
+    return operators_xlsx(principal, selectors.OperatorFilters.from_params(request.GET))
+
+
+@login_required
+@page_errors
+def dossier(request: HttpRequest, operator_id: int) -> HttpResponse:
+    op, sections, timeline = selectors.dossier_for(_principal(request), operator_id)
+    return render(request, "registry/dossier.html", {"op": op, "sections": sections, "timeline": timeline[:50]})
+
+
+@login_required
+@page_errors
+def licence_expiry(request: HttpRequest) -> HttpResponse:
+    principal = access.require(_principal(request), "licence", "view")
+    try:
+        within = max(0, min(int(request.GET.get("within_days", 90)), 3650))
+    except ValueError:
+        within = 90
+    page = Paginator(selectors.licences_expiring(principal, within_days=within), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.annotate_expiry(list(page.object_list))
+    return render(request, "registry/licence_expiry.html", {"page": page, "rows": rows, "within_days": within,
+                                                            "querystring": f"within_days={within}"})
+
+
+@login_required
+@page_errors
+def licence_expiry_export(request: HttpRequest) -> HttpResponse:
+    principal = access.require(_principal(request), "licence", "view")
+    try:
+        within = max(0, min(int(request.GET.get("within_days", 90)), 3650))
+    except ValueError:
+        within = 90
+    return licences_xlsx(principal, within)
+
+
+@login_required
+@page_errors
+def operator_import(request: HttpRequest) -> HttpResponse:
+    principal = access.require(_principal(request), "operator", "import")
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a file to upload.")
+        else:
+            try:
+                job = start_import(principal, upload)
+            except Invalid as exc:
+                error = exc.message
+            else:
+                return redirect("job-detail", job_id=job.pk)
+    return render(request, "registry/import.html", {"error": error}, status=400 if error else 200)
+
+
+@login_required
+@page_errors
+def import_template(request: HttpRequest) -> HttpResponse:
+    access.require(_principal(request), "operator", "import")
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''operator-import-template.xlsx"
+    return response
