@@ -12,6 +12,7 @@ from django.utils import timezone
 from shian.core import access, dossier
 from shian.core.access import Principal
 from shian.core.calendar import add_working_days_many
+from shian.core.models import Jurisdiction
 from shian.registry import rules
 from shian.registry.models import Licence, Operator, OperatorType
 
@@ -107,3 +108,14 @@ def home_figures(principal: Principal) -> dict[str, int]:
         "active": ops.filter(status=Operator.Status.ACTIVE).count(),
         "expiring": licences_expiring(principal).count(),
     }
+
+
+def jurisdiction_choices(principal: Principal) -> list[Jurisdiction]:
+    """Divisions offered in the list filter: the city and districts within the principal's view."""
+    if access.scope_for(principal, "operator", "view") == "own":
+        return []
+    qs = Jurisdiction.objects.filter(level__in=[Jurisdiction.Level.CITY, Jurisdiction.Level.DISTRICT])
+    if not principal.is_admin:
+        path = principal.jurisdiction_path or "-"
+        qs = qs.filter(Q(path=path) | Q(path__startswith=path + "/"))
+    return list(qs)

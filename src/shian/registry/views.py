@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from shian.core import access
 from shian.core.errors import Invalid
-from shian.core.models import Jurisdiction
 from shian.core.pages import page_errors
 from shian.registry import selectors
 from shian.registry.exports_views import XLSX, licences_xlsx, operators_xlsx
@@ -35,9 +34,7 @@ def operator_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.OperatorFilters.from_params(request.GET)
     qs = selectors.with_types(selectors.operator_search(principal, filters))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    districts = Jurisdiction.objects.filter(level__in=[Jurisdiction.Level.DISTRICT, Jurisdiction.Level.CITY])
-    if not principal.is_admin and principal.jurisdiction_path:
-        districts = access.restrict(districts, principal, "operator", "view", jurisdiction_field="path")
+    districts = selectors.jurisdiction_choices(principal)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/operator_list.html", {

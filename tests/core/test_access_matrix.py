@@ -1,0 +1,164 @@
+"""Every page and endpoint from every persona: right role, wrong role, wrong jurisdiction.
+
+The expectations are a table; the tests are generated from it. A persona missing from a
+row's ``expect`` must get the row's ``default`` status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.conftest import World
+
+PERSONAS = ["city_regulator", "district_regulator", "other_district_regulator", "station_officer", "inspector",
+            "operator_user", "other_operator_user", "lab_user", "cdc_user", "public_user", "admin", None]
+VIEWERS_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200,
+               "operator_user": 200, "cdc_user": 200, "admin": 200}
+LISTERS = {**VIEWERS_OP1, "other_district_regulator": 200, "other_operator_user": 200}
+
+
+@dataclass
+class Route:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    expect: dict[str, int]
+    default: int  # for authenticated personas not in ``expect``
+    anonymous: int
+    body: Callable[[World], dict[str, Any]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _staff(w: World) -> dict[str, Any]:
+    return {"name": "测试员", "position": "厨师"}
+
+
+def _status(w: World) -> dict[str, Any]:
+    return {"status": "suspended", "reason": "停业整顿"}
+
+
+def _patch(w: World) -> dict[str, Any]:
+    return {"phone": "0750-1111111"}
+
+
+def _new_operator(w: World) -> dict[str, Any]:
+    from tests.conftest import make_uscc
+
+    return {"name": "新登记餐馆", "uscc": make_uscc(900), "legal_representative": "钱九", "types": ["restaurant"],
+            "address": "江门市蓬江区新路9号", "jurisdiction": "440703001"}
+
+
+ROUTES = [
+    # pages
+    Route("page operator list", "get", lambda w: "/operators/", LISTERS, 403, 302),
+    Route("page dossier op1", "get", lambda w: f"/operators/{w.op1.pk}/", VIEWERS_OP1, 404, 302,
+          extra={"lab_user": 403, "public_user": 403}),
+    Route("page dossier op3 (other district)", "get", lambda w: f"/operators/{w.op3.pk}/",
+          {"city_regulator": 200, "other_district_regulator": 200, "other_operator_user": 200, "cdc_user": 200, "admin": 200}, 404, 302,
+          extra={"lab_user": 403, "public_user": 403}),
+    Route("page licence expiry", "get", lambda w: "/operators/licences/expiring/", LISTERS, 403, 302),
+    Route("page export", "get", lambda w: "/operators/export.xlsx", LISTERS, 403, 302),
+    Route("page import", "get", lambda w: "/operators/import/",
+          {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "admin": 200}, 403, 302),
+    Route("page home", "get", lambda w: "/", {}, 200, 302),
+    Route("admin index", "get", lambda w: "/admin/", {"admin": 200}, 302, 302),
+    # API
+    Route("api operator list", "get", lambda w: "/api/v1/operators", LISTERS, 403, 401),
+    Route("api dossier op1", "get", lambda w: f"/api/v1/operators/{w.op1.pk}", VIEWERS_OP1, 404, 401,
+          extra={"lab_user": 403, "public_user": 403}),
+    Route("api patch op1", "patch", lambda w: f"/api/v1/operators/{w.op1.pk}",
+          {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200,
+           "inspector": 403, "cdc_user": 403, "operator_user": 403, "other_operator_user": 403, "lab_user": 403, "public_user": 403},
+          404, 401, body=_patch),
+    Route("api status op1", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/status",
+          {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200,
+           "inspector": 403, "cdc_user": 403, "operator_user": 403, "other_operator_user": 403, "lab_user": 403, "public_user": 403},
+          404, 401, body=_status),
+    Route("api add staff op1", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/staff",
+          {"city_regulator": 201, "district_regulator": 201, "station_officer": 201, "admin": 201, "operator_user": 201,
+           "inspector": 403, "cdc_user": 403, "lab_user": 403, "public_user": 403}, 404, 401, body=_staff),
+    Route("api create operator in 环市街道", "post", lambda w: "/api/v1/operators",
+          {"city_regulator": 201, "district_regulator": 201, "station_officer": 201, "admin": 201, "other_district_regulator": 400},
+          403, 401, body=_new_operator),
+    Route("api licences expiring", "get", lambda w: "/api/v1/licences/expiring", LISTERS, 403, 401),
+    Route("api export", "get", lambda w: "/api/v1/operators/export.xlsx", LISTERS, 403, 401),
+    Route("api jurisdictions", "get", lambda w: "/api/v1/jurisdictions", {"public_user": 403}, 200, 401),
+    Route("api audit verify", "post", lambda w: "/api/v1/audit/verify", {"admin": 200, "city_regulator": 200}, 403, 401),
+]
+
+CASES = [(r, p) for r in ROUTES for p in PERSONAS]
+
+
+def _expected(route: Route, persona: str | None) -> int:
+    if persona is None:
+        return route.anonymous
+    if persona in route.extra:
+        return route.extra[persona]
+    return route.expect.get(persona, route.default)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "persona"), CASES, ids=[f"{r.name}-{p or 'anonymous'}" for r, p in CASES])
+def test_access(world: World, route: Route, persona: str | None) -> None:
+    client = world.client(persona)
+    url = route.url(world)
+    kwargs: dict[str, Any] = {}
+    if route.body is not None:
+        kwargs = {"data": json.dumps(route.body(world)), "content_type": "application/json"}
+    response = getattr(client, route.method)(url, **kwargs)
+    assert response.status_code == _expected(route, persona), (url, persona, response.content[:300])
+    if url.startswith("/api/") and response.status_code >= 400:
+        body = response.json()
+        assert set(body) >= {"code", "message", "field"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "visible"), [
+    ("city_regulator", {"op1", "op2", "op3"}),
+    ("district_regulator", {"op1", "op2"}),
+    ("other_district_regulator", {"op3"}),
+    ("station_officer", {"op1", "op2"}),
+    ("inspector", {"op1", "op2"}),
+    ("operator_user", {"op1"}),
+    ("other_operator_user", {"op3"}),
+    ("cdc_user", {"op1", "op2", "op3"}),
+    ("admin", {"op1", "op2", "op3"}),
+])
+def test_lists_are_scoped(world: World, persona: str, visible: set[str]) -> None:
+    """The list page, the API list and the export all show exactly the persona's operators."""
+    names = {getattr(world, k).name: k for k in ("op1", "op2", "op3")}
+    client = world.client(persona)
+    api = client.get("/api/v1/operators").json()
+    assert {names[i["name"]] for i in api["items"]} == visible
+    assert api["count"] == len(visible)
+    page = client.get("/operators/").content.decode()
+    assert {k for n, k in names.items() if n in page} == visible
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(BytesIO(client.get("/operators/export.xlsx").content)).active
+    exported = {row[1] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert {names[n] for n in exported} == visible
+
+
+@pytest.mark.django_db
+def test_api_key_scopes_to_its_organisation(world: World) -> None:
+    """An organisation's API key acts with the organisation's role and jurisdiction."""
+    from django.test import Client
+
+    from shian.accounts.services import apikey_create
+
+    _key, secret = apikey_create(org_code="JM-PJ")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    items = client.get("/api/v1/operators").json()["items"]
+    assert {i["name"] for i in items} == {world.op1.name, world.op2.name}
+    assert client.get(f"/api/v1/operators/{world.op3.pk}").status_code == 404
+    bad = Client(HTTP_AUTHORIZATION="Bearer shk_wrong").get("/api/v1/operators")
+    assert bad.status_code == 401
+    assert bad.json()["code"] == "not_authenticated"
