@@ -108,6 +108,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and "parse" in str(exc).lower():
+        return _error(request, 400, "malformed_body", _("The request body is not valid JSON."))
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

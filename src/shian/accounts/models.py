@@ -28,7 +28,8 @@ class Organisation(models.Model):
     code = models.CharField(_("organisation code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=128)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("jurisdiction"))
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations",
+                                     verbose_name=_("jurisdiction"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -42,14 +43,15 @@ class Organisation(models.Model):
     @property
     def system_role(self) -> str:
         """The role an API key of this organisation acts with."""
-        return {
+        roles: dict[str, str] = {
             self.Kind.CITY_BUREAU: Role.CITY_REGULATOR,
             self.Kind.DISTRICT_BUREAU: Role.DISTRICT_REGULATOR,
             self.Kind.STATION: Role.STATION_OFFICER,
             self.Kind.LAB: Role.LAB,
             self.Kind.CDC: Role.CDC,
             self.Kind.OPERATOR: Role.OPERATOR,
-        }.get(self.kind, Role.PUBLIC)
+        }
+        return roles.get(self.kind, Role.PUBLIC)
 
 
 class User(AbstractUser):

@@ -95,7 +95,7 @@ RULES: dict[str, dict[str, dict[str, Scope]]] = {
         "verify": {Role.ADMIN: "all", Role.CITY_REGULATOR: "all"},
     },
     "job": {
-        "view": {role: "own" for role in Role.ALL},
+        "view": dict.fromkeys(Role.ALL, "own"),
     },
 }
 
@@ -160,4 +160,6 @@ def in_subtree(principal: Principal, path: str) -> bool:
     if principal.is_admin:
         return True
     own = principal.jurisdiction_path
-    return bool(own) and (path == own or path.startswith(own + "/"))
+    if not own:
+        return False
+    return path == own or path.startswith(own + "/")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
-
 from django.utils.translation import gettext as _
+from ninja import Router
 
 from shian.api import principal_of
 from shian.core import access, audit

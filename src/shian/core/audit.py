@@ -214,7 +214,8 @@ def verify(*, chunk: int = 5000) -> tuple[int, list[Problem]]:
         last_id = batch[-1].id
     head = AuditHead.objects.get(pk=1)
     if head.last_hash != prev_hash or head.count != checked:
-        problems.append(Problem(None, f"chain head expects {head.count} entries ending at #{head.last_id}; found {checked} ending at #{prev_id}: entries at the end were deleted"))
+        problems.append(Problem(None, f"chain head expects {head.count} entries ending at #{head.last_id}; "
+                                      f"found {checked} ending at #{prev_id}: entries at the end were deleted"))
     return checked, problems
 
 

@@ -66,10 +66,11 @@ class TooLarge(ShianError):
 
 def from_validation_error(exc: ValidationError) -> Invalid:
     """Turn Django's ValidationError into one Invalid naming the first field and listing all."""
+    problems: list[dict[str, str | None]]
     if hasattr(exc, "error_dict"):
         problems = [{"field": f, "message": str(m)} for f, errs in exc.message_dict.items() for m in errs]
     else:
         problems = [{"field": None, "message": str(m)} for m in exc.messages]
-    first = problems[0] if problems else {"field": None, "message": _("Invalid input.")}
+    first: dict[str, str | None] = problems[0] if problems else {"field": None, "message": _("Invalid input.")}
     field = None if first["field"] == "__all__" else first["field"]
-    return Invalid(first["message"], code="invalid", field=field, details=problems if len(problems) > 1 else None)
+    return Invalid(str(first["message"]), code="invalid", field=field, details=problems if len(problems) > 1 else None)

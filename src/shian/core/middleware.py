@@ -55,7 +55,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/") and request.path.endswith("/docs"):
             # The interactive API docs page needs its own inline bootstrap script.
-            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"))
+            policy = settings.CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+            response.setdefault("Content-Security-Policy", policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"))
         else:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")

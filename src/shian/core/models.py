@@ -99,6 +99,9 @@ class AuditHead(models.Model):
         verbose_name = _("audit chain head")
         verbose_name_plural = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"{self.count} @ {self.last_hash[:12]}"
+
 
 class CalendarDay(models.Model):
     """A day that departs from the Monday–Friday rule: a public holiday on a weekday or an

@@ -21,7 +21,8 @@ def page_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            return render(request, "core/error.html", {"title": _("Not found"), "message": _("The record does not exist or is outside your jurisdiction.")}, status=404)
+            message = _("The record does not exist or is outside your jurisdiction.")
+            return render(request, "core/error.html", {"title": _("Not found"), "message": message}, status=404)
         except (Forbidden, NotAuthenticated) as exc:
             return render(request, "core/error.html", {"title": _("Not allowed"), "message": exc.message}, status=403)
         except ShianError as exc:

@@ -37,7 +37,6 @@ class OperatorAdmin(ScopedAdmin):
 class ChildAdmin(ScopedAdmin):
     jurisdiction_field = "operator__jurisdiction__path"
     org_field = "operator__owner_org_id"
-    raw_id_fields = ("operator",)
 
 
 @admin.register(Licence)
@@ -49,8 +48,12 @@ class LicenceAdmin(ChildAdmin):
     raw_id_fields = ("operator", "premises")
 
 
+class OperatorChildAdmin(ChildAdmin):
+    raw_id_fields = ("operator",)
+
+
 for model in (Premises, StaffMember, InsurancePolicy, SelfInspection):
-    admin.site.register(model, ChildAdmin)
+    admin.site.register(model, OperatorChildAdmin)
 
 admin.site.register(OperatorType)
 admin.site.register(FoodCategory)

@@ -16,8 +16,8 @@ from shian.core.errors import Invalid
 from shian.core.models import Jurisdiction
 from shian.core.schemas import ErrorOut
 from shian.registry import selectors, services
-from shian.registry.imports import start_import
 from shian.registry.exports_views import licences_xlsx, operators_xlsx
+from shian.registry.imports import start_import
 from shian.registry.models import Licence, Operator
 from shian.registry.schemas import (
     CreatedOut,

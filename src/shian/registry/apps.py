@@ -10,8 +10,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Operator registry")
 
     def ready(self) -> None:
-        from shian.registry import dossier_sections, models
         from shian.core import audit
+        from shian.registry import dossier_sections, models
 
         audit.register(models.Operator, operator=lambda o: o.pk)
         for model in (models.Premises, models.Licence, models.StaffMember, models.InsurancePolicy, models.SelfInspection):

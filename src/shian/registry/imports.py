@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,12 +21,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from shian.core import access, audit
+from shian.core import access, audit, jobs
 from shian.core.access import Principal
 from shian.core.context import acting_as
 from shian.core.errors import Invalid, TooLarge
 from shian.core.ids import normalise_licence_number, normalise_uscc
-from shian.core import jobs
 from shian.core.jobs import JobContext, job
 from shian.core.models import Jurisdiction
 from shian.registry.models import FoodCategory, Licence, Operator, OperatorType
@@ -168,7 +166,7 @@ def validate_rows(rows: list[dict[str, str]], principal: Principal) -> tuple[lis
             row_errors.append(RowError(index, KEY_TO_HEADER[key], message))
 
         out: dict[str, Any] = {}
-        for header, key, required in COLUMNS:
+        for _header, key, required in COLUMNS:
             if required and not raw.get(key):
                 err(key, _("This column is required."))
         for key, limit in (("name", 128), ("legal_representative", 64), ("address", 200), ("phone", 20)):
@@ -227,7 +225,8 @@ def validate_rows(rows: list[dict[str, str]], principal: Principal) -> tuple[lis
                     out[key] = _date(raw[key])
                 except ValueError:
                     err(key, _("Not a date (use YYYY-MM-DD)."))
-            if isinstance(out.get("licence_issued_on"), date) and isinstance(out.get("licence_expires_on"), date) and out["licence_expires_on"] <= out["licence_issued_on"]:
+            issued, expires = out.get("licence_issued_on"), out.get("licence_expires_on")
+            if isinstance(issued, date) and isinstance(expires, date) and expires <= issued:
                 err("licence_expires_on", _("The expiry date must be after the issue date."))
             if not raw.get("licence_authority"):
                 err("licence_authority", _("Required when a licence number is given."))
@@ -268,6 +267,8 @@ def import_operators(content: bytes, filename: str, *, principal: Principal, ctx
     if ctx:
         ctx.progress(0, len(rows))
     cleaned, errors = validate_rows(rows, principal)
+    if not cleaned:
+        errors.append(RowError(0, "", _("The file has no data rows.")))
     if errors:
         report.errors = errors
         return report
@@ -275,19 +276,23 @@ def import_operators(content: bytes, filename: str, *, principal: Principal, ctx
         ops = [Operator(name=r["name"], uscc=r["uscc"], legal_representative=r["legal_representative"], address=r["address"],
                         jurisdiction=r["jurisdiction"], scale=r["scale"], phone=r["phone"]) for r in cleaned]
         Operator.objects.bulk_create(ops, batch_size=2000)
-        Types = Operator.types.through
-        Scope = Operator.scope.through
-        Types.objects.bulk_create([Types(operator_id=op.pk, operatortype_id=t) for op, r in zip(ops, cleaned, strict=True) for t in r["types"]], batch_size=5000)
-        Scope.objects.bulk_create([Scope(operator_id=op.pk, foodcategory_id=c) for op, r in zip(ops, cleaned, strict=True) for c in r["scope"]], batch_size=5000)
+        pairs = list(zip(ops, cleaned, strict=True))
+        types_through = Operator.types.through
+        scope_through = Operator.scope.through
+        types_through.objects.bulk_create([types_through(operator_id=op.pk, operatortype_id=t) for op, r in pairs for t in r["types"]], batch_size=5000)
+        scope_through.objects.bulk_create([scope_through(operator_id=op.pk, foodcategory_id=c) for op, r in pairs for c in r["scope"]], batch_size=5000)
         lics = [Licence(operator_id=op.pk, kind=r["licence_kind"], number=r["licence_number"], issued_on=r["licence_issued_on"],
                         expires_on=r["licence_expires_on"], authority=r["licence_authority"])
-                for op, r in zip(ops, cleaned, strict=True) if r.get("licence_number")]
+                for op, r in pairs if r.get("licence_number")]
         Licence.objects.bulk_create(lics, batch_size=2000)
-        LScope = Licence.scope.through
-        lic_scope = {op.pk: r["scope"] for op, r in zip(ops, cleaned, strict=True)}
-        LScope.objects.bulk_create([LScope(licence_id=lic.pk, foodcategory_id=c) for lic in lics for c in lic_scope[lic.operator_id]], batch_size=5000)
+        lic_scope_through = Licence.scope.through
+        lic_scope = {op.pk: r["scope"] for op, r in pairs}
+        lic_rows = [lic_scope_through(licence_id=lic.pk, foodcategory_id=c) for lic in lics for c in lic_scope[lic.operator_id]]
+        lic_scope_through.objects.bulk_create(lic_rows, batch_size=5000)
         audit.record_changes_bulk(ops, operator=lambda o: o.pk)
         audit.record_changes_bulk(lics, operator=lambda o: o.operator_id)
+        audit.record_event("operators.imported", obj=ops[0], data={"rows": len(ops), "licences": len(lics), "file": filename,
+                                                                    "first_id": ops[0].pk, "last_id": ops[-1].pk})
     report.imported = len(ops)
     report.licences = len(lics)
     if ctx:
@@ -304,7 +309,7 @@ def import_operators_job(ctx: JobContext) -> dict[str, Any]:
 
     p = ctx.params
     path = Path(p["path"])
-    user = User.objects.filter(pk=p.get("user_id")).first() if p.get("user_id") else None
+    user = User.objects.filter(pk=p["user_id"]).first() if p.get("user_id") else None
     principal = Principal(role=p["role"], jurisdiction_path=p.get("jurisdiction_path"), organisation_id=p.get("organisation_id"),
                           user=user, label=p.get("label", ""))
     try:
@@ -345,7 +350,7 @@ def template_workbook() -> bytes:
     assert ws is not None
     ws.title = "经营者"
     ws.append([h for h, _k, _r in COLUMNS])
-    ws.append(["江门市示例餐饮有限公司", "91440703MA4UQ0000X", "张三", "restaurant", "B04、B05", "江门市蓬江区示例路1号",
+    ws.append(["江门市示例餐饮有限公司", "91440703004242429E", "张三", "restaurant", "B04、B05", "江门市蓬江区示例路1号",
                "440703001", "小型", "0750-1234567", "经营", "JY14407030000001", "2025-01-01", "2030-01-01", "江门市蓬江区市场监督管理局"])
     buf = io.BytesIO()
     wb.save(buf)

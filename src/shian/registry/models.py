@@ -6,6 +6,7 @@ dossier through :mod:`shian.core.dossier`; the registry never imports them.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,10 @@ class Licence(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def clean(self) -> None:
+        if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
+            raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
+
 
 class StaffMember(models.Model):
     """A person working for the operator; the food-safety manager is marked and certified."""
@@ -210,6 +215,10 @@ class InsurancePolicy(models.Model):
 
     def __str__(self) -> str:
         return self.policy_number
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("The end date must be after the start date.")})
 
 
 class SelfInspection(models.Model):

@@ -52,7 +52,10 @@ def _licence_number(value: str, kind: str) -> str:
 
 
 def _refuse_duplicate_uscc(uscc: str, *, exclude_pk: int | None = None) -> None:
-    existing = Operator.objects.filter(uscc=uscc).exclude(pk=exclude_pk).only("pk", "name").first()
+    qs = Operator.objects.filter(uscc=uscc)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    existing = qs.only("pk", "name").first()
     if existing is not None:
         raise Conflict(
             _("The unified social credit code %(uscc)s is already registered to %(name)s (no. %(id)s).")

@@ -20,5 +20,6 @@ class Command(BaseCommand):
         if problems:
             for p in problems:
                 self.stderr.write(f"篡改/TAMPERED: {p}")
-            raise CommandError(f"审计链校验失败：检查 {checked} 条，发现 {len(problems)} 处问题 (audit chain broken: {len(problems)} problem(s) in {checked} entries)")
+            raise CommandError(f"审计链校验失败：检查 {checked} 条，发现 {len(problems)} 处问题 "
+                               f"(audit chain broken: {len(problems)} problem(s) in {checked} entries)")
         self.stdout.write(f"审计链完整：已校验 {checked} 条记录 (audit chain intact: {checked} entries verified)")

@@ -1,0 +1,89 @@
+"""Registry pages: search and filters, dossier, expiry list, exports, query budgets, i18n."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from shian.registry import services
+from tests.conftest import World, make_uscc
+
+
+@pytest.mark.django_db
+def test_operator_search_and_filters(world: World) -> None:
+    client = world.client("city_regulator")
+    page = client.get("/operators/", {"q": "甲餐饮"}).content.decode()
+    assert world.op1.name in page and world.op2.name not in page
+    page = client.get("/operators/", {"jurisdiction": "440704"}).content.decode()
+    assert world.op3.name in page and world.op1.name not in page
+    page = client.get("/operators/", {"type": "producer"}).content.decode()
+    assert world.op2.name in page and world.op1.name not in page
+    page = client.get("/operators/", {"q": "no such", "page": "abc"}).content.decode()
+    assert world.op1.name not in page
+
+
+@pytest.mark.django_db
+def test_list_page_query_budget(world: World, django_assert_max_num_queries) -> None:
+    for n in range(40):
+        services.operator_create(name=f"批量餐馆{n}", uscc=make_uscc(2000 + n), legal_representative="某", type_codes=["restaurant", "retailer"],
+                                 address="江门市蓬江区某路", jurisdiction=world.s1)
+    client = world.client("district_regulator")
+    client.get("/operators/")
+    with django_assert_max_num_queries(10):
+        response = client.get("/operators/")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_dossier_query_budget(world: World, django_assert_max_num_queries) -> None:
+    for n in range(10):
+        services.staff_add(operator=world.op1, name=f"员工{n}")
+    client = world.client("district_regulator")
+    client.get(f"/operators/{world.op1.pk}/")
+    with django_assert_max_num_queries(20):
+        response = client.get(f"/operators/{world.op1.pk}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_dossier_page_shows_everything(world: World) -> None:
+    services.staff_add(operator=world.op1, name="陈经理", is_safety_manager=True, certificate_number="JMSA-001")
+    page = world.client("operator_user").get(f"/operators/{world.op1.pk}/").content.decode()
+    for text in (world.op1.name, world.op1.uscc, "JY14407030000011", "陈经理", "JMSA-001"):
+        assert text in page
+
+
+@pytest.mark.django_db
+def test_licence_expiry_page_and_export(world: World) -> None:
+    client = world.client("city_regulator")
+    page = client.get("/operators/licences/expiring/", {"within_days": "3650"}).content.decode()
+    assert "JY14407040000031" in page and "2026-11-19" in page
+    assert client.get("/operators/licences/expiring/", {"within_days": "x"}).status_code == 200
+    ws = load_workbook(io.BytesIO(client.get("/operators/licences/expiring.xlsx", {"within_days": "3650"}).content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][0] == "JY14407040000031"
+
+
+@pytest.mark.django_db
+def test_unknown_dossier_is_a_friendly_404(world: World) -> None:
+    response = world.client("city_regulator").get("/operators/999999/")
+    assert response.status_code == 404
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_by_default_and_english_on_request(world: World) -> None:
+    client = world.client("city_regulator")
+    assert "经营者" in client.get("/operators/").content.decode()
+    english = client.get("/operators/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Operators" in english
+
+
+@pytest.mark.django_db
+def test_home_is_role_aware(world: World) -> None:
+    regulator = world.client("district_regulator").get("/").content.decode()
+    assert "/operators/licences/expiring/" in regulator
+    lab = world.client("lab_user").get("/").content.decode()
+    assert "/operators/licences/expiring/" not in lab
