@@ -87,3 +87,32 @@ def test_home_is_role_aware(world: World) -> None:
     assert "/operators/licences/expiring/" in regulator
     lab = world.client("lab_user").get("/").content.decode()
     assert "/operators/licences/expiring/" not in lab
+
+
+@pytest.mark.django_db
+def test_operator_maintains_its_dossier_from_the_page(world: World) -> None:
+    client = world.client("operator_user")
+    dossier = client.get(f"/operators/{world.op1.pk}/").content.decode()
+    assert f"/operators/{world.op1.pk}/staff/" in dossier and f"/operators/{world.op1.pk}/status/" not in dossier
+    r = client.post(f"/operators/{world.op1.pk}/staff/", {"name": "刘管理", "is_safety_manager": "on", "certificate_number": ""})
+    assert r.status_code == 400
+    assert world.op1.staff.count() == 0
+    r = client.post(f"/operators/{world.op1.pk}/staff/", {"name": "刘管理", "is_safety_manager": "on", "certificate_number": "JMSA-9"})
+    assert r.status_code == 302
+    assert world.op1.staff.get().name == "刘管理"
+    r = client.post(f"/operators/{world.op1.pk}/self_inspections/", {"inspected_on": "2026-11-01", "result": "compliant", "issues_found": "0"})
+    assert r.status_code == 302 and world.op1.self_inspections.count() == 1
+    r = client.post(f"/operators/{world.op1.pk}/insurance/", {"insurer": "保险", "policy_number": "P9", "coverage_yuan": "100000",
+                                                              "starts_on": "2026-02-01", "ends_on": "2026-01-01"})
+    assert r.status_code == 400 and world.op1.insurance_policies.count() == 0
+    assert client.get(f"/operators/{world.op1.pk}/nonsense/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_regulator_changes_status_from_the_page(world: World) -> None:
+    client = world.client("district_regulator")
+    assert client.post(f"/operators/{world.op2.pk}/status/", {"status": "suspended", "reason": ""}).status_code == 400
+    r = client.post(f"/operators/{world.op2.pk}/status/", {"status": "suspended", "reason": "无证经营，责令停业"})
+    assert r.status_code == 302
+    world.op2.refresh_from_db()
+    assert world.op2.status == "suspended"

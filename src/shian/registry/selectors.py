@@ -119,3 +119,9 @@ def jurisdiction_choices(principal: Principal) -> list[Jurisdiction]:
         path = principal.jurisdiction_path or "-"
         qs = qs.filter(Q(path=path) | Q(path__startswith=path + "/"))
     return list(qs)
+
+
+def dossier_actions(principal: Principal, operator: Operator) -> set[str]:
+    """The access actions ("maintain", "change") the principal may take on this operator."""
+    return {action for action in ("maintain", "change")
+            if access.restrict(Operator.objects.filter(pk=operator.pk), principal, "operator", action).exists()}

@@ -12,4 +12,5 @@ urlpatterns = [
     path("licences/expiring/", views.licence_expiry, name="licence-expiry"),
     path("licences/expiring.xlsx", views.licence_expiry_export, name="licence-expiry-export"),
     path("<int:operator_id>/", views.dossier, name="operator-dossier"),
+    path("<int:operator_id>/<slug:key>/", views.dossier_form, name="operator-dossier-form"),
 ]

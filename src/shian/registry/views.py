@@ -6,16 +6,21 @@ renders.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import ModelForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shian.core import access
-from shian.core.errors import Invalid
+from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
 from shian.registry import selectors
+from shian.registry.dossier_forms import FORMS
+from shian.registry.forms import model_form_data
 from shian.registry.exports_views import XLSX, licences_xlsx, operators_xlsx
 from shian.registry.imports import start_import, template_workbook
 from shian.registry.models import Operator, OperatorType
@@ -53,8 +58,11 @@ def operator_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @page_errors
 def dossier(request: HttpRequest, operator_id: int) -> HttpResponse:
-    op, sections, timeline = selectors.dossier_for(_principal(request), operator_id)
-    return render(request, "registry/dossier.html", {"op": op, "sections": sections, "timeline": timeline[:50]})
+    principal = _principal(request)
+    op, sections, timeline = selectors.dossier_for(principal, operator_id)
+    allowed = selectors.dossier_actions(principal, op)
+    actions = [spec for spec in FORMS.values() if spec.action in allowed]
+    return render(request, "registry/dossier.html", {"op": op, "sections": sections, "timeline": timeline[:50], "actions": actions})
 
 
 @login_required
@@ -108,3 +116,25 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''operator-import-template.xlsx"
     return response
+
+
+@login_required
+@page_errors
+def dossier_form(request: HttpRequest, operator_id: int, key: str) -> HttpResponse:
+    """Add a record to the dossier (premises, staff, insurance, self-inspection) or change status."""
+    spec = FORMS.get(key)
+    if spec is None:
+        raise NotFound("")
+    op = selectors.operator_for(_principal(request), operator_id, spec.action)
+    form = spec.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = model_form_data(form) if isinstance(form, ModelForm) else dict(form.cleaned_data)
+        try:
+            spec.save(operator=op, by=request.user, data=data)
+        except ShianError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"{reverse('operator-dossier', args=[op.pk])}#{key if key != 'status' else 'history'}")
+    return render(request, "registry/dossier_form.html", {"op": op, "form": form, "spec": spec},
+                  status=400 if request.method == "POST" else 200)
