@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
@@ -54,13 +55,12 @@ def pct(values: list[float], p: float) -> float:
 
 
 def summary(values: list[float]) -> str:
-    return f"p50 {pct(values, 50):7.2f} ms  p95 {pct(values, 95):7.2f} ms  p99 {pct(values, 99):7.2f} ms  mean {statistics.fmean(values):7.2f} ms  n={len(values)}"
+    return (f"p50 {pct(values, 50):7.2f} ms  p95 {pct(values, 95):7.2f} ms  p99 {pct(values, 99):7.2f} ms  "
+            f"mean {statistics.fmean(values):7.2f} ms  n={len(values)}")
 
 
 def machine() -> str:
     mem = ""
-    try:
+    with contextlib.suppress(OSError):
         mem = f", {int(Path('/proc/meminfo').read_text().split()[1]) // 1024 // 1024} GiB"
-    except OSError:
-        pass
     return f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"

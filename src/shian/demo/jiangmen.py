@@ -56,29 +56,137 @@ class DistrictSpec:
 
 # Approximate resident populations, 2020 census (rounded; for demo purposes only).
 DISTRICTS: tuple[DistrictSpec, ...] = (
-    DistrictSpec("440703", "蓬江区", "PJ", 842_000, (
-        "环市街道", "潮连街道", "白沙街道", "北街街道", "堤东街道", "杜阮镇", "棠下镇", "荷塘镇",
-    )),
-    DistrictSpec("440704", "江海区", "JH", 366_000, (
-        "外海街道", "礼乐街道", "江南街道",
-    )),
-    DistrictSpec("440705", "新会区", "XH", 958_000, (
-        "会城街道", "大泽镇", "司前镇", "罗坑镇", "双水镇", "崖门镇", "沙堆镇", "古井镇", "三江镇", "睦洲镇", "大鳌镇",
-    )),
-    DistrictSpec("440781", "台山市", "TS", 907_000, (
-        "台城街道", "大江镇", "水步镇", "四九镇", "白沙镇", "三合镇", "冲蒌镇", "斗山镇", "都斛镇", "赤溪镇",
-        "端芬镇", "广海镇", "海宴镇", "汶村镇", "深井镇", "北陡镇", "川岛镇",
-    )),
-    DistrictSpec("440783", "开平市", "KP", 750_000, (
-        "长沙街道", "三埠街道", "月山镇", "水口镇", "沙塘镇", "苍城镇", "龙胜镇", "大沙镇", "马冈镇", "塘口镇",
-        "赤坎镇", "百合镇", "蚬冈镇", "金鸡镇", "赤水镇",
-    )),
-    DistrictSpec("440784", "鹤山市", "HS", 494_000, (
-        "沙坪街道", "龙口镇", "雅瑶镇", "古劳镇", "桃源镇", "鹤城镇", "共和镇", "址山镇", "宅梧镇", "双合镇",
-    )),
-    DistrictSpec("440785", "恩平市", "EP", 482_000, (
-        "恩城街道", "横陂镇", "圣堂镇", "良西镇", "沙湖镇", "牛江镇", "君堂镇", "大田镇", "那吉镇", "大槐镇", "东成镇",
-    )),
+    DistrictSpec(
+        "440703",
+        "蓬江区",
+        "PJ",
+        842_000,
+        (
+            "环市街道",
+            "潮连街道",
+            "白沙街道",
+            "北街街道",
+            "堤东街道",
+            "杜阮镇",
+            "棠下镇",
+            "荷塘镇",
+        ),
+    ),
+    DistrictSpec(
+        "440704",
+        "江海区",
+        "JH",
+        366_000,
+        (
+            "外海街道",
+            "礼乐街道",
+            "江南街道",
+        ),
+    ),
+    DistrictSpec(
+        "440705",
+        "新会区",
+        "XH",
+        958_000,
+        (
+            "会城街道",
+            "大泽镇",
+            "司前镇",
+            "罗坑镇",
+            "双水镇",
+            "崖门镇",
+            "沙堆镇",
+            "古井镇",
+            "三江镇",
+            "睦洲镇",
+            "大鳌镇",
+        ),
+    ),
+    DistrictSpec(
+        "440781",
+        "台山市",
+        "TS",
+        907_000,
+        (
+            "台城街道",
+            "大江镇",
+            "水步镇",
+            "四九镇",
+            "白沙镇",
+            "三合镇",
+            "冲蒌镇",
+            "斗山镇",
+            "都斛镇",
+            "赤溪镇",
+            "端芬镇",
+            "广海镇",
+            "海宴镇",
+            "汶村镇",
+            "深井镇",
+            "北陡镇",
+            "川岛镇",
+        ),
+    ),
+    DistrictSpec(
+        "440783",
+        "开平市",
+        "KP",
+        750_000,
+        (
+            "长沙街道",
+            "三埠街道",
+            "月山镇",
+            "水口镇",
+            "沙塘镇",
+            "苍城镇",
+            "龙胜镇",
+            "大沙镇",
+            "马冈镇",
+            "塘口镇",
+            "赤坎镇",
+            "百合镇",
+            "蚬冈镇",
+            "金鸡镇",
+            "赤水镇",
+        ),
+    ),
+    DistrictSpec(
+        "440784",
+        "鹤山市",
+        "HS",
+        494_000,
+        (
+            "沙坪街道",
+            "龙口镇",
+            "雅瑶镇",
+            "古劳镇",
+            "桃源镇",
+            "鹤城镇",
+            "共和镇",
+            "址山镇",
+            "宅梧镇",
+            "双合镇",
+        ),
+    ),
+    DistrictSpec(
+        "440785",
+        "恩平市",
+        "EP",
+        482_000,
+        (
+            "恩城街道",
+            "横陂镇",
+            "圣堂镇",
+            "良西镇",
+            "沙湖镇",
+            "牛江镇",
+            "君堂镇",
+            "大田镇",
+            "那吉镇",
+            "大槐镇",
+            "东成镇",
+        ),
+    ),
 )
 
 CITY_POPULATION = sum(d.population for d in DISTRICTS)
@@ -178,17 +286,20 @@ def ensure_jiangmen() -> JiangmenTree:
     """Create or update the Jiangmen tree; running it twice changes nothing."""
     with transaction.atomic():
         city, _ = Jurisdiction.objects.update_or_create(
-            code=CITY_CODE, defaults={"name": CITY_NAME, "level": Jurisdiction.Level.CITY, "parent": None, "population": CITY_POPULATION})
+            code=CITY_CODE, defaults={"name": CITY_NAME, "level": Jurisdiction.Level.CITY, "parent": None, "population": CITY_POPULATION}
+        )
         tree = JiangmenTree(city=city)
         street_specs = streets()
         for d in DISTRICTS:
             dist, _ = Jurisdiction.objects.update_or_create(
-                code=d.code, defaults={"name": d.name, "level": Jurisdiction.Level.DISTRICT, "parent": city, "population": d.population})
+                code=d.code, defaults={"name": d.name, "level": Jurisdiction.Level.DISTRICT, "parent": city, "population": d.population}
+            )
             tree.districts.append(dist)
             for s in street_specs:
                 if s.district.code != d.code:
                     continue
                 street, _ = Jurisdiction.objects.update_or_create(
-                    code=s.code, defaults={"name": s.name, "level": Jurisdiction.Level.STREET, "parent": dist, "population": s.population})
+                    code=s.code, defaults={"name": s.name, "level": Jurisdiction.Level.STREET, "parent": dist, "population": s.population}
+                )
                 tree.streets.append(street)
         return tree
