@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine, pct, setup_django, summary, timed  # noqa: E402
+from _common import machine, pct, setup_django, summary, timed
 
 
 def main() -> None:
@@ -61,7 +61,7 @@ def main() -> None:
     district = Client()
     district.force_login(User.objects.get(username="district_regulator"))
 
-    def ok(response) -> None:  # noqa: ANN001
+    def ok(response) -> None:
         assert response.status_code == 200, response.status_code
 
     n = args.requests
