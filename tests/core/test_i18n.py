@@ -242,7 +242,7 @@ KEY_STRINGS = {
     "Inspector": "执法人员",
     "Food business operator": "食品生产经营者",
     "Laboratory": "检验机构",
-    "CDC / hospital": "疾控/哨点医院",
+    "CDC / sentinel hospital": "疾控中心/哨点医院",
     "Public (consumer / volunteer)": "公众（消费者/志愿者）",
     "System administrator": "系统管理员",
 }

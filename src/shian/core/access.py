@@ -45,7 +45,7 @@ class Role:
         (INSPECTOR, gettext_lazy("Inspector")),
         (OPERATOR, gettext_lazy("Food business operator")),
         (LAB, gettext_lazy("Laboratory")),
-        (CDC, gettext_lazy("CDC / hospital")),
+        (CDC, gettext_lazy("CDC / sentinel hospital")),
         (PUBLIC, gettext_lazy("Public (consumer / volunteer)")),
         (ADMIN, gettext_lazy("System administrator")),
     ]

@@ -19,7 +19,7 @@ def _licences(op: Operator, principal: Principal) -> Section:
     data = [{"id": lic.pk, "kind": lic.kind, "number": lic.number, "issued_on": lic.issued_on.isoformat(),
              "expires_on": lic.expires_on.isoformat(), "authority": lic.authority, "status": lic.status,
              "expired": lic.expires_on < today, "scope": [c.code for c in lic.scope.all()]} for lic in items]
-    timeline = [TimelineEntry(lic.issued_on, "licence", _("Licence %(n)s issued") % {"n": lic.number}, lic.authority) for lic in items]
+    timeline = [TimelineEntry(lic.issued_on, "licence", _("Licence %(number)s issued") % {"number": lic.number}, lic.authority) for lic in items]
     return Section("licences", _("Licences"), data, "registry/sections/licences.html", len(items), timeline,
                    {"licences": items, "today": today})
 
@@ -44,7 +44,7 @@ def _insurance(op: Operator, principal: Principal) -> Section:
     items = list(op.insurance_policies.all())
     data = [{"id": p.pk, "insurer": p.insurer, "policy_number": p.policy_number, "coverage_yuan": str(p.coverage_yuan),
              "starts_on": p.starts_on.isoformat(), "ends_on": p.ends_on.isoformat()} for p in items]
-    timeline = [TimelineEntry(p.starts_on, "insurance", _("Liability insurance %(n)s starts") % {"n": p.policy_number}, p.insurer) for p in items]
+    timeline = [TimelineEntry(p.starts_on, "insurance", _("Liability insurance %(number)s starts") % {"number": p.policy_number}, p.insurer) for p in items]
     return Section("insurance", _("Liability insurance"), data, "registry/sections/insurance.html", len(items), timeline,
                    {"policies": items, "today": timezone.localdate()})
 
