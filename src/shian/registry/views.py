@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
-from shian.registry import selectors
+from shian.registry import rules, selectors
 from shian.registry.dossier_forms import FORMS
 from shian.registry.forms import model_form_data
 from shian.registry.exports_views import XLSX, licences_xlsx, operators_xlsx
@@ -65,14 +65,19 @@ def dossier(request: HttpRequest, operator_id: int) -> HttpResponse:
     return render(request, "registry/dossier.html", {"op": op, "sections": sections, "timeline": timeline[:50], "actions": actions})
 
 
+def _within_days(request: HttpRequest) -> int:
+    """The expiry window from the query string, clamped to 0..3650 days (default: the rule's 90)."""
+    try:
+        return max(0, min(int(request.GET.get("within_days", rules.LICENCE_EXPIRY_WARNING_DAYS.value)), 3650))
+    except ValueError:
+        return rules.LICENCE_EXPIRY_WARNING_DAYS.value
+
+
 @login_required
 @page_errors
 def licence_expiry(request: HttpRequest) -> HttpResponse:
     principal = access.require(_principal(request), "licence", "view")
-    try:
-        within = max(0, min(int(request.GET.get("within_days", 90)), 3650))
-    except ValueError:
-        within = 90
+    within = _within_days(request)
     page = Paginator(selectors.licences_expiring(principal, within_days=within), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.annotate_expiry(list(page.object_list))
     return render(request, "registry/licence_expiry.html", {"page": page, "rows": rows, "within_days": within,
@@ -83,11 +88,7 @@ def licence_expiry(request: HttpRequest) -> HttpResponse:
 @page_errors
 def licence_expiry_export(request: HttpRequest) -> HttpResponse:
     principal = access.require(_principal(request), "licence", "view")
-    try:
-        within = max(0, min(int(request.GET.get("within_days", 90)), 3650))
-    except ValueError:
-        within = 90
-    return licences_xlsx(principal, within)
+    return licences_xlsx(principal, _within_days(request))
 
 
 @login_required
