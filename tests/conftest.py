@@ -56,7 +56,7 @@ def make_uscc(n: int, district: str = "440703") -> str:
     from stdnum.cn import uscc as std
 
     body = f"{n:08d}"
-    # Organisation code part (9 chars) with its own GB 11714 check digit, as stdnum requires.
+    # Organisation code part (9 chars) with its own GB 11714 check digit, so stricter validators accept it too.
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
     total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
     check = 11 - total % 11

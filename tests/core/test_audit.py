@@ -105,3 +105,15 @@ def test_dossier_shows_change_history(world: World) -> None:
     assert any(e["action"] == "update" and e["after"]["phone"] == "0750-3333333" for e in history["data"])
     page = world.client("district_regulator").get(f"/operators/{world.op1.pk}/").content.decode()
     assert "0750-3333333" in page
+
+
+@pytest.mark.django_db
+def test_password_hashes_and_logins_are_not_logged(world: World) -> None:
+    user = world.users["inspector"]
+    created = AuditEntry.objects.get(model="accounts.user", object_pk=str(user.pk), action="create")
+    assert "password" not in created.after and "last_login" not in created.after
+    count = AuditEntry.objects.count()
+    world.client("inspector")  # force_login updates last_login only
+    user.set_password("another-Passw0rd")
+    user.save()
+    assert AuditEntry.objects.count() == count

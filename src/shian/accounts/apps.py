@@ -14,5 +14,5 @@ class AccountsConfig(AppConfig):
         from shian.core import audit
 
         audit.register(Organisation)
-        audit.register(User)
+        audit.register(User, exclude=("password", "last_login"))
         audit.register(ApiKey)

@@ -33,11 +33,15 @@ GENESIS = "0" * 64
 
 # Model class -> function returning the operator id the row belongs to (for the dossier history).
 _REGISTRY: dict[type[models.Model], Callable[[Any], int | None]] = {}
+# Model class -> field names never written to the log (secrets, noise).
+_EXCLUDED: dict[type[models.Model], frozenset[str]] = {}
 
 
-def register(model: type[models.Model], *, operator: Callable[[Any], int | None] | None = None) -> None:
-    """Log every create/update/delete of ``model``; ``operator`` maps a row to its operator id."""
+def register(model: type[models.Model], *, operator: Callable[[Any], int | None] | None = None, exclude: tuple[str, ...] = ()) -> None:
+    """Log every create/update/delete of ``model``; ``operator`` maps a row to its operator id;
+    ``exclude`` names fields that are never logged (a password hash, a last-login time)."""
     _REGISTRY[model] = operator or (lambda obj: None)
+    _EXCLUDED[model] = frozenset(exclude)
 
 
 def jsonable(value: Any) -> Any:
@@ -46,8 +50,9 @@ def jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The row's concrete field values (foreign keys as ids), JSON-safe."""
-    data = {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields}
+    """The row's concrete field values (foreign keys as ids), JSON-safe, without excluded fields."""
+    excluded = _EXCLUDED.get(type(obj), frozenset())
+    data = {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields if f.attname not in excluded}
     for key, value in list(data.items()):
         if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
             data[key] = value.name or ""

@@ -51,4 +51,4 @@ class StatusForm(forms.Form):
 
 def model_form_data(form: forms.ModelForm) -> dict[str, Any]:
     """The cleaned values of the form's fields, for a service call."""
-    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+    return {name: form.cleaned_data[name] for name in form._meta.fields or ()}
