@@ -71,7 +71,8 @@ class Operator(models.Model):
     scale = models.CharField(_("scale"), max_length=8, choices=Scale.choices, default=Scale.SMALL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    owner_org = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="operators", verbose_name=_("account organisation"))
+    owner_org = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="operators",
+                                  verbose_name=_("account organisation"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
