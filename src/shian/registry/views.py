@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms import ModelForm
 from django.core.paginator import Paginator
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +20,8 @@ from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
 from shian.registry import rules, selectors
 from shian.registry.dossier_forms import FORMS
-from shian.registry.forms import model_form_data
 from shian.registry.exports_views import XLSX, licences_xlsx, operators_xlsx
+from shian.registry.forms import model_form_data
 from shian.registry.imports import start_import, template_workbook
 from shian.registry.models import Operator, OperatorType
 
