@@ -24,7 +24,7 @@ LISTERS = {**VIEWERS_OP1, "other_district_regulator": 200, "other_operator_user"
 
 @dataclass
 class Route:
-    name: str
+    name: str  # the URL name of a page or "METHOD /api/v1/path" as in the OpenAPI document
     method: str
     url: Callable[[World], str]
     expect: dict[str, int]
@@ -32,6 +32,7 @@ class Route:
     anonymous: int
     body: Callable[[World], dict[str, Any]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    multipart: bool = False
 
 
 def _staff(w: World) -> dict[str, Any]:
@@ -55,47 +56,102 @@ def _new_operator(w: World) -> dict[str, Any]:
 
 ROUTES = [
     # pages
-    Route("page operator list", "get", lambda w: "/operators/", LISTERS, 403, 302),
-    Route("page dossier op1", "get", lambda w: f"/operators/{w.op1.pk}/", VIEWERS_OP1, 404, 302,
+    Route("operator-list", "get", lambda w: "/operators/", LISTERS, 403, 302),
+    Route("operator-dossier", "get", lambda w: f"/operators/{w.op1.pk}/", VIEWERS_OP1, 404, 302,
           extra={"lab_user": 403, "public_user": 403}),
-    Route("page dossier op3 (other district)", "get", lambda w: f"/operators/{w.op3.pk}/",
+    Route("operator-dossier op3", "get", lambda w: f"/operators/{w.op3.pk}/",
           {"city_regulator": 200, "other_district_regulator": 200, "other_operator_user": 200, "cdc_user": 200, "admin": 200}, 404, 302,
           extra={"lab_user": 403, "public_user": 403}),
-    Route("page licence expiry", "get", lambda w: "/operators/licences/expiring/", LISTERS, 403, 302),
-    Route("page export", "get", lambda w: "/operators/export.xlsx", LISTERS, 403, 302),
-    Route("page import", "get", lambda w: "/operators/import/",
+    Route("licence-expiry", "get", lambda w: "/operators/licences/expiring/", LISTERS, 403, 302),
+    Route("operator-export", "get", lambda w: "/operators/export.xlsx", LISTERS, 403, 302),
+    Route("operator-import", "get", lambda w: "/operators/import/",
           {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "admin": 200}, 403, 302),
-    Route("page add staff form op1", "get", lambda w: f"/operators/{w.op1.pk}/staff/",
+    Route("operator-dossier-form staff", "get", lambda w: f"/operators/{w.op1.pk}/staff/",
           {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200, "operator_user": 200,
            "inspector": 403, "cdc_user": 403, "lab_user": 403, "public_user": 403}, 404, 302),
-    Route("page status form op1", "get", lambda w: f"/operators/{w.op1.pk}/status/",
+    Route("operator-dossier-form status", "get", lambda w: f"/operators/{w.op1.pk}/status/",
           {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200,
            "inspector": 403, "cdc_user": 403, "operator_user": 403, "other_operator_user": 403, "lab_user": 403, "public_user": 403}, 404, 302),
-    Route("page home", "get", lambda w: "/", {}, 200, 302),
-    Route("admin index", "get", lambda w: "/admin/", {"admin": 200}, 302, 302),
+    Route("home", "get", lambda w: "/", {}, 200, 302),
+    Route("admin:index", "get", lambda w: "/admin/", {"admin": 200}, 302, 302),
     # API
-    Route("api operator list", "get", lambda w: "/api/v1/operators", LISTERS, 403, 401),
-    Route("api dossier op1", "get", lambda w: f"/api/v1/operators/{w.op1.pk}", VIEWERS_OP1, 404, 401,
+    Route("GET /api/v1/operators", "get", lambda w: "/api/v1/operators", LISTERS, 403, 401),
+    Route("GET /api/v1/operators/{operator_id}", "get", lambda w: f"/api/v1/operators/{w.op1.pk}", VIEWERS_OP1, 404, 401,
           extra={"lab_user": 403, "public_user": 403}),
-    Route("api patch op1", "patch", lambda w: f"/api/v1/operators/{w.op1.pk}",
+    Route("PATCH /api/v1/operators/{operator_id}", "patch", lambda w: f"/api/v1/operators/{w.op1.pk}",
           {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200,
            "inspector": 403, "cdc_user": 403, "operator_user": 403, "other_operator_user": 403, "lab_user": 403, "public_user": 403},
           404, 401, body=_patch),
-    Route("api status op1", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/status",
+    Route("POST /api/v1/operators/{operator_id}/status", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/status",
           {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200,
            "inspector": 403, "cdc_user": 403, "operator_user": 403, "other_operator_user": 403, "lab_user": 403, "public_user": 403},
           404, 401, body=_status),
-    Route("api add staff op1", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/staff",
+    Route("POST /api/v1/operators/{operator_id}/staff", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/staff",
           {"city_regulator": 201, "district_regulator": 201, "station_officer": 201, "admin": 201, "operator_user": 201,
            "inspector": 403, "cdc_user": 403, "lab_user": 403, "public_user": 403}, 404, 401, body=_staff),
-    Route("api create operator in 环市街道", "post", lambda w: "/api/v1/operators",
+    Route("POST /api/v1/operators", "post", lambda w: "/api/v1/operators",
           {"city_regulator": 201, "district_regulator": 201, "station_officer": 201, "admin": 201, "other_district_regulator": 400},
           403, 401, body=_new_operator),
-    Route("api licences expiring", "get", lambda w: "/api/v1/licences/expiring", LISTERS, 403, 401),
-    Route("api export", "get", lambda w: "/api/v1/operators/export.xlsx", LISTERS, 403, 401),
-    Route("api jurisdictions", "get", lambda w: "/api/v1/jurisdictions", {"public_user": 403}, 200, 401),
-    Route("api audit verify", "post", lambda w: "/api/v1/audit/verify", {"admin": 200, "city_regulator": 200}, 403, 401),
+    Route("GET /api/v1/licences/expiring", "get", lambda w: "/api/v1/licences/expiring", LISTERS, 403, 401),
+    Route("GET /api/v1/operators/export.xlsx", "get", lambda w: "/api/v1/operators/export.xlsx", LISTERS, 403, 401),
+    Route("GET /api/v1/jurisdictions", "get", lambda w: "/api/v1/jurisdictions", {"public_user": 403}, 200, 401),
+    Route("POST /api/v1/audit/verify", "post", lambda w: "/api/v1/audit/verify", {"admin": 200, "city_regulator": 200}, 403, 401),
 ]
+
+MAINTAINERS_OP1 = {"city_regulator": 201, "district_regulator": 201, "station_officer": 201, "admin": 201, "operator_user": 201,
+                   "inspector": 403, "cdc_user": 403, "lab_user": 403, "public_user": 403}
+CHANGERS_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200, "inspector": 403, "cdc_user": 403,
+                "operator_user": 403, "other_operator_user": 403, "lab_user": 403, "public_user": 403}
+IMPORTERS = {"city_regulator": 202, "district_regulator": 202, "other_district_regulator": 202, "admin": 202}
+
+
+def _licence_id(w: World) -> int:
+    return int(w.op1.licences.get().pk)
+
+
+def _job_url(w: World) -> str:
+    from shian.core import jobs
+
+    return str(jobs.submit("core.ping", by=w.users["district_regulator"]).pk)
+
+
+def _upload(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("ops.csv", "名称\n".encode())}
+
+
+def _form_page(key: str) -> Route:
+    expect = {k: (200 if v == 201 else v) for k, v in MAINTAINERS_OP1.items()}
+    return Route(f"operator-dossier-form {key}", "get", lambda w: f"/operators/{w.op1.pk}/{key}/", expect, 404, 302)
+
+
+ROUTES += [
+    _form_page("premises"), _form_page("insurance"), _form_page("self_inspections"),
+    Route("operator-import-template", "get", lambda w: "/operators/import/template.xlsx", dict.fromkeys(IMPORTERS, 200), 403, 302),
+    Route("licence-expiry-export", "get", lambda w: "/operators/licences/expiring.xlsx", LISTERS, 403, 302),
+    Route("job-detail", "get", lambda w: f"/jobs/{_job_url(w)}/", {"district_regulator": 200, "admin": 200}, 404, 302),
+    Route("login", "get", lambda w: "/login/", {}, 302, 200),
+    Route("logout", "post", lambda w: "/logout/", {}, 302, 302),
+    Route("healthz", "get", lambda w: "/healthz", {}, 200, 200),
+    Route("set_language", "post", lambda w: "/i18n/setlang/", {}, 302, 302),
+    Route("GET /api/v1/jobs/{job_id}", "get", lambda w: f"/api/v1/jobs/{_job_url(w)}", {"district_regulator": 200, "admin": 200}, 404, 401),
+    Route("POST /api/v1/operators/import", "post", lambda w: "/api/v1/operators/import", IMPORTERS, 403, 401, body=_upload, multipart=True),
+    Route("POST /api/v1/operators/{operator_id}/licences", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/licences",
+          {k: (201 if v == 200 else v) for k, v in CHANGERS_OP1.items()}, 404, 401,
+          body=lambda w: {"kind": "business", "number": "JY14407030000999", "issued_on": "2026-01-01", "expires_on": "2031-01-01",
+                          "authority": "蓬江区市场监督管理局"}),
+    Route("POST /api/v1/licences/{licence_id}/status", "post", lambda w: f"/api/v1/licences/{_licence_id(w)}/status", CHANGERS_OP1, 404, 401,
+          body=_status),
+    Route("GET /api/v1/licences/expiring.xlsx", "get", lambda w: "/api/v1/licences/expiring.xlsx", LISTERS, 403, 401),
+    Route("POST /api/v1/operators/{operator_id}/premises", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/premises", MAINTAINERS_OP1, 404, 401,
+          body=lambda w: {"name": "二号店", "kind": "store", "address": "江门市蓬江区某路", "jurisdiction": "440703001"}),
+    Route("POST /api/v1/operators/{operator_id}/insurance", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/insurance", MAINTAINERS_OP1, 404, 401,
+          body=lambda w: {"insurer": "某保险", "policy_number": "P-77", "coverage_yuan": "300000", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}),
+    Route("POST /api/v1/operators/{operator_id}/self-inspections", "post", lambda w: f"/api/v1/operators/{w.op1.pk}/self-inspections",
+          MAINTAINERS_OP1, 404, 401, body=lambda w: {"inspected_on": "2026-10-01", "result": "compliant"}),
+]
+
 
 def _expected(route: Route, persona: str | None) -> int:
     if persona is None:
@@ -116,7 +172,9 @@ def test_access(world: World, route: Route) -> None:
         client = world.client(persona)
         url = route.url(world)
         kwargs: dict[str, Any] = {}
-        if route.body is not None:
+        if route.body is not None and route.multipart:
+            kwargs = {"data": route.body(world)}
+        elif route.body is not None:
             kwargs = {"data": json.dumps(route.body(world)), "content_type": "application/json"}
         with transaction.atomic():
             response = getattr(client, route.method)(url, **kwargs)
@@ -176,3 +234,27 @@ def test_api_key_scopes_to_its_organisation(world: World) -> None:
     bad = Client(HTTP_AUTHORIZATION="Bearer shk_wrong").get("/api/v1/operators")
     assert bad.status_code == 401
     assert bad.json()["code"] == "not_authenticated"
+
+
+def test_every_page_and_endpoint_is_in_the_matrix() -> None:
+    """A new page or endpoint fails this test until the matrix says who may use it."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from shian.api import api
+
+    covered = {r.name.split(" op3")[0] for r in ROUTES}
+    covered |= {r.name.split(" ")[0] for r in ROUTES if r.name.startswith("operator-dossier-form")}
+    missing = [f"{m.upper()} {path}" for path, ops in api.get_openapi_schema()["paths"].items() for m in ops
+               if f"{m.upper()} {path}" not in covered]
+
+    def walk(patterns: list[Any], namespace: str = "") -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in ("admin", "api"):
+                    continue
+                walk(p.url_patterns, namespace)
+            elif isinstance(p, URLPattern) and p.name and p.name not in covered:
+                missing.append(p.name)
+
+    walk(get_resolver().url_patterns)
+    assert not missing, f"not in the access matrix: {missing}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from shian.api import principal_of
@@ -75,13 +75,13 @@ def operator_list(request: HttpRequest, query: Query[OperatorQuery]) -> Operator
 
 
 @router.post("/operators", response={201: CreatedOut, **ERRORS}, summary="登记经营者")
-def operator_create(request: HttpRequest, payload: OperatorIn) -> tuple[int, CreatedOut]:
+def operator_create(request: HttpRequest, payload: OperatorIn) -> Status[CreatedOut]:
     principal = access.require(principal_of(request), "operator", "change")
     op = services.operator_create(name=payload.name, uscc=payload.uscc, legal_representative=payload.legal_representative,
                                   type_codes=payload.types, scope_codes=payload.scope, address=payload.address,
                                   jurisdiction=_jurisdiction(principal, payload.jurisdiction), scale=payload.scale,
                                   latitude=payload.latitude, longitude=payload.longitude, phone=payload.phone, by=principal.user)
-    return 201, CreatedOut(id=op.pk)
+    return Status(201, CreatedOut(id=op.pk))
 
 
 @router.get("/operators/export.xlsx", summary="导出经营者列表（Excel）", response={200: None, **ERRORS})
@@ -91,10 +91,10 @@ def operator_export(request: HttpRequest, query: Query[OperatorQuery]) -> HttpRe
 
 
 @router.post("/operators/import", response={202: ImportStartedOut, **ERRORS}, summary="批量导入经营者及许可证（xlsx/csv，全部成功或全部不导入）")
-def operator_import(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, ImportStartedOut]:
+def operator_import(request: HttpRequest, file: File[UploadedFile]) -> Status[ImportStartedOut]:
     principal = access.require(principal_of(request), "operator", "import")
     job = start_import(principal, file)
-    return 202, ImportStartedOut(job_id=str(job.pk), status=job.status, result=job.result)
+    return Status(202, ImportStartedOut(job_id=str(job.pk), status=job.status, result=job.result))
 
 
 @router.get("/operators/{operator_id}", response={200: DossierOut, **ERRORS}, summary="一户一档（经营者档案）")
@@ -130,7 +130,7 @@ def operator_status(request: HttpRequest, operator_id: int, payload: StatusIn) -
 
 
 @router.post("/operators/{operator_id}/licences", response={201: CreatedOut, **ERRORS}, summary="登记许可证")
-def licence_create(request: HttpRequest, operator_id: int, payload: LicenceIn) -> tuple[int, CreatedOut]:
+def licence_create(request: HttpRequest, operator_id: int, payload: LicenceIn) -> Status[CreatedOut]:
     principal = principal_of(request)
     op = selectors.operator_for(principal, operator_id, "change")
     premises = op.premises.filter(pk=payload.premises_id).first() if payload.premises_id else None
@@ -139,7 +139,7 @@ def licence_create(request: HttpRequest, operator_id: int, payload: LicenceIn) -
     lic = services.licence_create(operator=op, kind=payload.kind, number=payload.number, issued_on=payload.issued_on,
                                   expires_on=payload.expires_on, authority=payload.authority, scope_codes=payload.scope,
                                   premises=premises, by=principal.user if principal else None)
-    return 201, CreatedOut(id=lic.pk)
+    return Status(201, CreatedOut(id=lic.pk))
 
 
 @router.post("/licences/{licence_id}/status", response={200: CreatedOut, **ERRORS}, summary="变更许可证状态（暂停、吊销、注销、恢复）")
@@ -177,32 +177,32 @@ def _maintain(request: HttpRequest, operator_id: int) -> tuple[access.Principal,
 
 
 @router.post("/operators/{operator_id}/premises", response={201: CreatedOut, **ERRORS}, summary="登记经营场所")
-def premises_add(request: HttpRequest, operator_id: int, payload: PremisesIn) -> tuple[int, CreatedOut]:
+def premises_add(request: HttpRequest, operator_id: int, payload: PremisesIn) -> Status[CreatedOut]:
     principal, op = _maintain(request, operator_id)
     j = Jurisdiction.objects.filter(code=payload.jurisdiction).first()
     if j is None:
         raise Invalid(_("Unknown division code %(code)s.") % {"code": payload.jurisdiction}, code="jurisdiction_unknown", field="jurisdiction")
     obj = services.premises_add(operator=op, name=payload.name, kind=payload.kind, address=payload.address, jurisdiction=j,
                                 area_m2=payload.area_m2, by=principal.user)
-    return 201, CreatedOut(id=obj.pk)
+    return Status(201, CreatedOut(id=obj.pk))
 
 
 @router.post("/operators/{operator_id}/staff", response={201: CreatedOut, **ERRORS}, summary="登记从业人员/食品安全管理员")
-def staff_add(request: HttpRequest, operator_id: int, payload: StaffIn) -> tuple[int, CreatedOut]:
+def staff_add(request: HttpRequest, operator_id: int, payload: StaffIn) -> Status[CreatedOut]:
     principal, op = _maintain(request, operator_id)
     obj = services.staff_add(operator=op, by=principal.user, **payload.model_dump())
-    return 201, CreatedOut(id=obj.pk)
+    return Status(201, CreatedOut(id=obj.pk))
 
 
 @router.post("/operators/{operator_id}/insurance", response={201: CreatedOut, **ERRORS}, summary="登记食品安全责任保险")
-def insurance_add(request: HttpRequest, operator_id: int, payload: InsuranceIn) -> tuple[int, CreatedOut]:
+def insurance_add(request: HttpRequest, operator_id: int, payload: InsuranceIn) -> Status[CreatedOut]:
     principal, op = _maintain(request, operator_id)
     obj = services.insurance_add(operator=op, by=principal.user, **payload.model_dump())
-    return 201, CreatedOut(id=obj.pk)
+    return Status(201, CreatedOut(id=obj.pk))
 
 
 @router.post("/operators/{operator_id}/self-inspections", response={201: CreatedOut, **ERRORS}, summary="提交自查报告")
-def self_inspection_add(request: HttpRequest, operator_id: int, payload: SelfInspectionIn) -> tuple[int, CreatedOut]:
+def self_inspection_add(request: HttpRequest, operator_id: int, payload: SelfInspectionIn) -> Status[CreatedOut]:
     principal, op = _maintain(request, operator_id)
     obj = services.self_inspection_submit(operator=op, by=principal.user, **payload.model_dump())
-    return 201, CreatedOut(id=obj.pk)
+    return Status(201, CreatedOut(id=obj.pk))
