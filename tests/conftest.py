@@ -9,7 +9,6 @@ Operators: op1 and op2 in 蓬江区/环市街道 (op1 owned by operator_user), o
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -141,8 +140,6 @@ def on_postgres() -> bool:
 
 @pytest.fixture
 def require_postgres() -> None:
+    """Skip on SQLite; scripts/test.sh runs these in its PostgreSQL pass and fails CI if that pass did not run."""
     if not on_postgres():
-        msg = "PostgreSQL test skipped: DATABASE_URL is not a PostgreSQL database"
-        if os.environ.get("CI"):
-            pytest.fail(msg + " (CI must run it)")
-        pytest.skip(msg)
+        pytest.skip("PostgreSQL test skipped: DATABASE_URL is not a PostgreSQL database")

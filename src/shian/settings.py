@@ -133,6 +133,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy the client address comes from X-Forwarded-For (see core.middleware.client_ip).
+AXES_CLIENT_IP_CALLABLE = "shian.core.middleware.client_ip"
 
 # Sessions, cookies and headers.
 SESSION_COOKIE_HTTPONLY = True
@@ -160,6 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

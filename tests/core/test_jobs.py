@@ -44,7 +44,8 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.celery
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_celery_worker_runs_a_job(settings, require_postgres) -> None:
     """A real worker on the machine's Redis runs a job against the test database."""
     if not _redis_up():

@@ -116,3 +116,25 @@ def test_regulator_changes_status_from_the_page(world: World) -> None:
     assert r.status_code == 302
     world.op2.refresh_from_db()
     assert world.op2.status == "suspended"
+
+
+@pytest.mark.django_db
+def test_search_treats_wildcards_literally_and_ignores_ascii_case(world: World) -> None:
+    services.operator_create(name="ABC_100%餐厅", uscc=make_uscc(3000), legal_representative="某", type_codes=["restaurant"],
+                             address="江门市蓬江区某路", jurisdiction=world.s1)
+    client = world.client("city_regulator")
+    assert client.get("/api/v1/operators", {"q": "c_100%"}).json()["count"] == 1
+    assert client.get("/api/v1/operators", {"q": "%"}).json()["count"] == 1
+    assert client.get("/api/v1/operators", {"q": "_"}).json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_counts_stop_at_the_cap(world: World, monkeypatch) -> None:
+    from shian.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(pagination.capped_count, "__defaults__", (2,))
+    client = world.client("city_regulator")
+    body = client.get("/api/v1/operators").json()
+    assert body["count"] == 2 and body["count_exact"] is False and len(body["items"]) == 3
+    assert client.get("/api/v1/operators", {"jurisdiction": "440704"}).json()["count_exact"] is True

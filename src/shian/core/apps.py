@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from shian.core import audit
+        from shian.core import audit, lookups  # noqa: F401  (registers the search_contains lookup)
 
         audit.connect_signals()

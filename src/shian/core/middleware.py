@@ -12,6 +12,19 @@ from shian.core.context import acting_as, new_request_id, reset_request_id, set_
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for login throttling.
+
+    Directly exposed, it is REMOTE_ADDR. Behind our reverse proxy (SHIAN_BEHIND_PROXY=1), it is
+    the right-most X-Forwarded-For entry: the one our proxy appended, which a client cannot forge.
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 class RequestContextMiddleware:
     """Give each request an id (from ``X-Request-ID`` or new) and echo it in the response."""
 

@@ -35,6 +35,7 @@ from shian.accounts.services import organisation_create, user_create
 from shian.core import audit
 from shian.core.access import Role
 from shian.core.context import acting_as
+from shian.core.db import refresh_planner_statistics
 from shian.core.ids import uscc_with_check
 from shian.core.models import AuditEntry, Jurisdiction
 from shian.demo import jiangmen, names
@@ -984,6 +985,7 @@ def generate(*, scale: str | int = "small", seed: int = DEFAULT_SEED, stdout: Te
             "demo.generated", obj=orgs[0], data={"seed": seed, "scale": str(scale), "counts": counts, "reference_date": REFERENCE_DATE.isoformat()}
         )
         counts["audit_entries"] = AuditEntry.objects.count()
+        refresh_planner_statistics()
     return DemoResult(
         created=True,
         seed=seed,

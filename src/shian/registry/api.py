@@ -14,6 +14,7 @@ from shian.api import principal_of
 from shian.core import access
 from shian.core.errors import Invalid
 from shian.core.models import Jurisdiction
+from shian.core.pagination import capped_count
 from shian.core.schemas import ErrorOut
 from shian.registry import selectors, services
 from shian.registry.exports_views import licences_xlsx, operators_xlsx
@@ -71,7 +72,8 @@ def operator_list(request: HttpRequest, query: Query[OperatorQuery]) -> Operator
     offset = max(0, query.offset)
     qs = selectors.operator_search(principal, selectors.OperatorFilters(query.q, query.jurisdiction, query.type, query.status))
     page = list(selectors.with_types(qs)[offset:offset + limit])
-    return OperatorPage(count=qs.count(), limit=limit, offset=offset, items=[operator_out(o) for o in page])
+    count, exact = capped_count(qs)
+    return OperatorPage(count=count, count_exact=exact, limit=limit, offset=offset, items=[operator_out(o) for o in page])
 
 
 @router.post("/operators", response={201: CreatedOut, **ERRORS}, summary="登记经营者")

@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from shian.core import access, audit, jobs
 from shian.core.access import Principal
@@ -92,12 +93,12 @@ def read_rows(content: bytes, filename: str) -> Iterator[dict[str, str]]:
             except UnicodeDecodeError:
                 raise Invalid(_("The CSV file is neither UTF-8 nor GB18030 encoded."), code="import_encoding", field="file") from None
         rows: Iterator[list[Any]] = iter(csv.reader(io.StringIO(text)))
-    elif name.endswith(".xlsx"):
+    elif name.endswith((".xlsx", ".xls", ".ods")):
         try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+            rows = iter(sheet.to_python(skip_empty_area=False))
         except Exception:
             raise Invalid(_("The file is not a readable Excel (.xlsx) workbook."), code="import_unreadable", field="file") from None
-        rows = (list(r) for r in wb.worksheets[0].iter_rows(values_only=True))
     else:
         raise Invalid(_("Upload an .xlsx or .csv file."), code="import_file_type", field="file")
     header = next(rows, None)
@@ -303,8 +304,6 @@ def import_operators(content: bytes, filename: str, *, principal: Principal, ctx
 @job("registry.import_operators")
 def import_operators_job(ctx: JobContext) -> dict[str, Any]:
     """Job wrapper: reads the uploaded file saved under var/imports and imports it."""
-    from pathlib import Path
-
     from shian.accounts.models import User
 
     p = ctx.params
@@ -327,11 +326,11 @@ def start_import(principal: access.Principal, file: Any) -> Any:
     if file.size > limit:
         raise TooLarge(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}, code="import_too_large", field="file")
     name = file.name or "upload"
-    if not name.lower().endswith((".xlsx", ".csv")):
+    if not name.lower().endswith((".xlsx", ".xls", ".ods", ".csv")):
         raise Invalid(_("Upload an .xlsx or .csv file."), code="import_file_type", field="file")
     folder = settings.VAR_DIR / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{'.csv' if name.lower().endswith('.csv') else '.xlsx'}"
+    path = folder / f"{uuid.uuid4().hex}{Path(name.lower()).suffix}"
     with path.open("wb") as fh:
         for chunk in file.chunks():
             fh.write(chunk)

@@ -58,7 +58,8 @@ class OperatorOut(Schema):
 
 
 class OperatorPage(Schema):
-    count: int
+    count: int = Field(description="匹配数；超过上限时为上限值（见 count_exact）")
+    count_exact: bool = True
     limit: int
     offset: int
     items: list[OperatorOut]

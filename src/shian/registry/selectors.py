@@ -47,10 +47,12 @@ def operator_search(principal: Principal | None, filters: OperatorFilters) -> Qu
         elif len(q) == 16 and upper[:2] in ("SC", "JY") and upper[2:].isdigit():
             qs = qs.filter(licences__number=upper)
         else:
-            qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(legal_representative=q))
+            qs = qs.filter(Q(name__search_contains=q) | Q(address__search_contains=q))
     if filters.jurisdiction:
-        qs = qs.filter(Q(jurisdiction__code=filters.jurisdiction) | Q(jurisdiction__path__contains=f"/{filters.jurisdiction}/")
-                       | Q(jurisdiction__path__startswith=f"{filters.jurisdiction}/"))
+        # Resolve the division's subtree first (a few dozen ids) instead of matching paths row by row.
+        subtree = Jurisdiction.objects.filter(Q(code=filters.jurisdiction) | Q(path__contains=f"/{filters.jurisdiction}/")
+                                              | Q(path__startswith=f"{filters.jurisdiction}/"))
+        qs = qs.filter(jurisdiction_id__in=list(subtree.values_list("id", flat=True)))
     if filters.type:
         qs = qs.filter(types__code=filters.type)
     if filters.status:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
+from shian.core.pagination import CappedPaginator
 from shian.registry import rules, selectors
 from shian.registry.dossier_forms import FORMS
 from shian.registry.exports_views import XLSX, licences_xlsx, operators_xlsx
@@ -38,7 +39,7 @@ def operator_list(request: HttpRequest) -> HttpResponse:
     principal = access.require(_principal(request), "operator", "view")
     filters = selectors.OperatorFilters.from_params(request.GET)
     qs = selectors.with_types(selectors.operator_search(principal, filters))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     districts = selectors.jurisdiction_choices(principal)
     query = request.GET.copy()
     query.pop("page", None)
