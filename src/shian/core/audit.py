@@ -22,11 +22,12 @@ from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from shian.core.context import current_actor, current_actor_label, current_request_id
+from shian.core.db import bulk_insert
 from shian.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -135,42 +136,13 @@ def append(entries: list[AuditEntry]) -> list[AuditEntry]:
             prev = e.hash
         if len(entries) == 1:
             entries[0].save(force_insert=True)
-        elif connection.vendor == "postgresql" and len(entries) >= _COPY_THRESHOLD:
-            _copy_insert(entries)
         else:
-            AuditEntry.objects.bulk_create(entries, batch_size=1000)
+            bulk_insert(AuditEntry, entries)
         head.last_hash = prev
         head.last_id = entries[-1].pk or 0
         head.count += len(entries)
         head.save(update_fields=["last_hash", "last_id", "count"])
     return entries
-
-
-_COPY_THRESHOLD = 200
-_COPY_COLUMNS = ("id", "created_at", "kind", "action", "model", "object_pk", "operator_id", "actor_id", "actor_label", "request_id",
-                 "before", "after", "data", "prev_hash", "hash")
-
-
-def _copy_insert(entries: list[AuditEntry]) -> None:
-    """Bulk-insert with PostgreSQL COPY (imports write tens of thousands of entries at once).
-
-    Ids are reserved from the table's sequence first so that the entries (and the chain head)
-    know them, as ``bulk_create`` would.
-    """
-    table = AuditEntry._meta.db_table
-    with connection.cursor() as cur:
-        # The table name comes from the model, not from input.
-        cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [len(entries)])  # noqa: S608
-        ids = [row[0] for row in cur.fetchall()]
-        for e, pk in zip(entries, ids, strict=True):
-            e.pk = pk
-        dump = json.dumps
-        with cur.cursor.copy(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
-            for e in entries:
-                copy.write_row((e.pk, e.created_at, e.kind, e.action, e.model, e.object_pk, e.operator_id, e.actor_id, e.actor_label,
-                                e.request_id, None if e.before is None else dump(e.before, ensure_ascii=False),
-                                None if e.after is None else dump(e.after, ensure_ascii=False),
-                                None if e.data is None else dump(e.data, ensure_ascii=False), e.prev_hash, e.hash))
 
 
 def label_of(model: type[models.Model] | models.Model) -> str:

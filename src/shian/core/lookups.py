@@ -21,7 +21,7 @@ class SearchContains(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         _rhs, rhs_params = self.process_rhs(compiler, connection)
-        value = list(rhs_params)[0]
+        value = next(iter(rhs_params))
         pattern = f"%{connection.ops.prep_for_like_query(value)}%"
         if connection.vendor == "postgresql":
             return f"{lhs} ILIKE %s", [*lhs_params, pattern]

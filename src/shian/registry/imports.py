@@ -25,6 +25,7 @@ from python_calamine import CalamineWorkbook
 from shian.core import access, audit, jobs
 from shian.core.access import Principal
 from shian.core.context import acting_as
+from shian.core.db import bulk_insert
 from shian.core.errors import Invalid, TooLarge
 from shian.core.ids import normalise_licence_number, normalise_uscc
 from shian.core.jobs import JobContext, job
@@ -276,20 +277,20 @@ def import_operators(content: bytes, filename: str, *, principal: Principal, ctx
     with acting_as(principal.user, label=principal.label), transaction.atomic():
         ops = [Operator(name=r["name"], uscc=r["uscc"], legal_representative=r["legal_representative"], address=r["address"],
                         jurisdiction=r["jurisdiction"], scale=r["scale"], phone=r["phone"]) for r in cleaned]
-        Operator.objects.bulk_create(ops, batch_size=2000)
+        bulk_insert(Operator, ops)
         pairs = list(zip(ops, cleaned, strict=True))
         types_through = Operator.types.through
         scope_through = Operator.scope.through
-        types_through.objects.bulk_create([types_through(operator_id=op.pk, operatortype_id=t) for op, r in pairs for t in r["types"]], batch_size=5000)
-        scope_through.objects.bulk_create([scope_through(operator_id=op.pk, foodcategory_id=c) for op, r in pairs for c in r["scope"]], batch_size=5000)
+        bulk_insert(types_through, [types_through(operator_id=op.pk, operatortype_id=t) for op, r in pairs for t in r["types"]])
+        bulk_insert(scope_through, [scope_through(operator_id=op.pk, foodcategory_id=c) for op, r in pairs for c in r["scope"]])
         lics = [Licence(operator_id=op.pk, kind=r["licence_kind"], number=r["licence_number"], issued_on=r["licence_issued_on"],
                         expires_on=r["licence_expires_on"], authority=r["licence_authority"])
                 for op, r in pairs if r.get("licence_number")]
-        Licence.objects.bulk_create(lics, batch_size=2000)
+        bulk_insert(Licence, lics)
         lic_scope_through = Licence.scope.through
         lic_scope = {op.pk: r["scope"] for op, r in pairs}
         lic_rows = [lic_scope_through(licence_id=lic.pk, foodcategory_id=c) for lic in lics for c in lic_scope[lic.operator_id]]
-        lic_scope_through.objects.bulk_create(lic_rows, batch_size=5000)
+        bulk_insert(lic_scope_through, lic_rows)
         audit.record_changes_bulk(ops, operator=lambda o: o.pk)
         audit.record_changes_bulk(lics, operator=lambda o: o.operator_id)
         audit.record_event("operators.imported", obj=ops[0], data={"rows": len(ops), "licences": len(lics), "file": filename,
