@@ -138,3 +138,11 @@ def test_counts_stop_at_the_cap(world: World, monkeypatch) -> None:
     body = client.get("/api/v1/operators").json()
     assert body["count"] == 2 and body["count_exact"] is False and len(body["items"]) == 3
     assert client.get("/api/v1/operators", {"jurisdiction": "440704"}).json()["count_exact"] is True
+
+
+@pytest.mark.django_db
+def test_history_and_timeline_are_readable(world: World) -> None:
+    services.operator_set_status(operator=world.op1, status="suspended", reason="整改", by=world.users["district_regulator"])
+    page = world.client("district_regulator").get(f"/operators/{world.op1.pk}/").content.decode()
+    assert "经营者停业" in page and "operator.suspended" not in page
+    assert "联系电话" in page or "法定代表人" in page  # field labels, not column names

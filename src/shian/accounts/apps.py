@@ -16,3 +16,4 @@ class AccountsConfig(AppConfig):
         audit.register(Organisation)
         audit.register(User, exclude=("password", "last_login"))
         audit.register(ApiKey)
+        audit.describe_actions({"apikey.created": _("API key created"), "apikey.revoked": _("API key revoked")})

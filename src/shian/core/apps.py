@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from shian.core import audit, lookups  # noqa: F401  (registers the search_contains lookup)
 
         audit.connect_signals()
+        audit.describe_actions({"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")})

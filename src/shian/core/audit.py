@@ -38,6 +38,34 @@ _REGISTRY: dict[type[models.Model], Callable[[Any], int | None]] = {}
 _EXCLUDED: dict[type[models.Model], frozenset[str]] = {}
 
 
+# Action code -> human label (lazy translation), for the history shown to people.
+_ACTION_LABELS: dict[str, Any] = {}
+
+
+def describe_actions(labels: dict[str, Any]) -> None:
+    """Give typed events (and change actions) a human label; apps call this in ``ready``."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The label of an action code, or the code itself when none was given."""
+    return str(_ACTION_LABELS.get(action, action))
+
+
+def field_label(model_label: str, attname: str) -> str:
+    """The verbose name of a logged field (``model_label`` as ``app.model``), or its name."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return attname
+    for f in model._meta.concrete_fields:
+        if f.attname == attname:
+            return str(f.verbose_name)
+    return attname
+
+
 def register(model: type[models.Model], *, operator: Callable[[Any], int | None] | None = None, exclude: tuple[str, ...] = ()) -> None:
     """Log every create/update/delete of ``model``; ``operator`` maps a row to its operator id;
     ``exclude`` names fields that are never logged (a password hash, a last-login time)."""

@@ -28,12 +28,14 @@ class TimelineEntry:
     title: str
     detail: str = ""
     url: str = ""
+    kind_label: str = ""  # shown instead of ``kind`` on pages
 
     def sort_key(self) -> str:
         return self.when.isoformat() if isinstance(self.when, datetime) else f"{self.when.isoformat()}T00:00:00"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"when": self.when.isoformat(), "kind": self.kind, "title": self.title, "detail": self.detail, "url": self.url}
+        return {"when": self.when.isoformat(), "kind": self.kind, "kind_label": self.kind_label or self.kind, "title": self.title,
+                "detail": self.detail, "url": self.url}
 
 
 @dataclass

@@ -80,11 +80,29 @@ class AuditEntry(models.Model):
 
     @property
     def changed_fields(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for each field an update or create changed (for display)."""
+        """(field label, before, after) for each field a change touched (for display)."""
+        from shian.core.audit import field_label
+
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k) and k not in ("updated_at",)]
+        return [(field_label(self.model, k), before.get(k), after.get(k)) for k in keys
+                if before.get(k) != after.get(k) and k not in ("updated_at", "created_at", "id")]
+
+    @property
+    def action_label(self) -> str:
+        from shian.core.audit import action_label
+
+        return action_label(self.action)
+
+    @property
+    def model_label(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.model)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.model
 
 
 class AuditHead(models.Model):

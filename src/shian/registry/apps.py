@@ -17,3 +17,18 @@ class RegistryConfig(AppConfig):
         for model in (models.Premises, models.Licence, models.StaffMember, models.InsurancePolicy, models.SelfInspection):
             audit.register(model, operator=lambda o: o.operator_id)
         dossier_sections.register()
+        audit.describe_actions({
+            "operator.registered": _("Operator registered"),
+            "operator.types_changed": _("Operator types changed"),
+            "operator.scope_changed": _("Business scope changed"),
+            "operator.active": _("Operator reactivated"),
+            "operator.suspended": _("Operator suspended"),
+            "operator.cancelled": _("Operator cancelled"),
+            "operators.imported": _("Operators imported"),
+            "licence.recorded": _("Licence recorded"),
+            "licence.valid": _("Licence restored"),
+            "licence.suspended": _("Licence suspended"),
+            "licence.revoked": _("Licence revoked"),
+            "licence.cancelled": _("Licence cancelled"),
+            "self_inspection.submitted": _("Self-inspection report filed"),
+        })

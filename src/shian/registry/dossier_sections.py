@@ -19,7 +19,8 @@ def _licences(op: Operator, principal: Principal) -> Section:
     data = [{"id": lic.pk, "kind": lic.kind, "number": lic.number, "issued_on": lic.issued_on.isoformat(),
              "expires_on": lic.expires_on.isoformat(), "authority": lic.authority, "status": lic.status,
              "expired": lic.expires_on < today, "scope": [c.code for c in lic.scope.all()]} for lic in items]
-    timeline = [TimelineEntry(lic.issued_on, "licence", _("Licence %(number)s issued") % {"number": lic.number}, lic.authority) for lic in items]
+    timeline = [TimelineEntry(lic.issued_on, "licence", _("Licence %(number)s issued") % {"number": lic.number}, lic.authority,
+                              kind_label=_("Licence")) for lic in items]
     return Section("licences", _("Licences"), data, "registry/sections/licences.html", len(items), timeline,
                    {"licences": items, "today": today})
 
@@ -44,7 +45,8 @@ def _insurance(op: Operator, principal: Principal) -> Section:
     items = list(op.insurance_policies.all())
     data = [{"id": p.pk, "insurer": p.insurer, "policy_number": p.policy_number, "coverage_yuan": str(p.coverage_yuan),
              "starts_on": p.starts_on.isoformat(), "ends_on": p.ends_on.isoformat()} for p in items]
-    timeline = [TimelineEntry(p.starts_on, "insurance", _("Liability insurance %(number)s starts") % {"number": p.policy_number}, p.insurer) for p in items]
+    timeline = [TimelineEntry(p.starts_on, "insurance", _("Liability insurance %(number)s starts") % {"number": p.policy_number}, p.insurer,
+                              kind_label=_("Insurance")) for p in items]
     return Section("insurance", _("Liability insurance"), data, "registry/sections/insurance.html", len(items), timeline,
                    {"policies": items, "today": timezone.localdate()})
 
@@ -53,7 +55,8 @@ def _self_inspections(op: Operator, principal: Principal) -> Section:
     items = list(op.self_inspections.all()[:50])
     data = [{"id": s.pk, "inspected_on": s.inspected_on.isoformat(), "result": s.result, "issues_found": s.issues_found,
              "summary": s.summary} for s in items]
-    timeline = [TimelineEntry(s.inspected_on, "self_inspection", _("Self-inspection: %(r)s") % {"r": s.get_result_display()}, s.summary[:80]) for s in items]
+    timeline = [TimelineEntry(s.inspected_on, "self_inspection", _("Self-inspection: %(r)s") % {"r": s.get_result_display()}, s.summary[:80],
+                              kind_label=_("Self-inspection")) for s in items]
     return Section("self_inspections", _("Self-inspection reports"), data, "registry/sections/self_inspections.html", len(items), timeline,
                    {"reports": items})
 
@@ -65,7 +68,7 @@ def _history(op: Operator, principal: Principal) -> Section | None:
     data: list[dict[str, Any]] = [{"id": e.pk, "time": e.created_at.isoformat(), "kind": e.kind, "action": e.action,
                                    "model": e.model, "object_id": e.object_pk, "actor": e.actor_label,
                                    "before": e.before, "after": e.after, "data": e.data} for e in entries]
-    timeline = [TimelineEntry(e.created_at, "event", e.action, e.actor_label) for e in entries if e.kind == "event"]
+    timeline = [TimelineEntry(e.created_at, "event", e.action_label, e.actor_label, kind_label=_("Event")) for e in entries if e.kind == "event"]
     return Section("history", _("Change history"), data, "registry/sections/history.html", len(entries), timeline, {"entries": entries})
 
 

@@ -75,6 +75,7 @@ class SectionOut(Schema):
 class TimelineOut(Schema):
     when: str
     kind: str
+    kind_label: str
     title: str
     detail: str
     url: str
