@@ -111,3 +111,21 @@ def test_uscc_normaliser_never_crashes(value: str) -> None:
         assert exc.messages
     else:
         assert len(out) == 18
+
+
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8), st.text(alphabet=_ALPHABET, min_size=10, max_size=10))
+def test_uscc_fast_path_agrees_with_stdnum(head: str, tail: str) -> None:
+    from django.core.exceptions import ValidationError
+    from stdnum.cn import uscc
+
+    from shian.core.ids import normalise_uscc
+
+    for code in (head + tail, (head + tail).lower(), f" {head + tail} "):
+        try:
+            ours: str | None = normalise_uscc(code)
+        except ValidationError:
+            ours = None
+        assert ours == (uscc.validate(code) if uscc.is_valid(code) else None)
