@@ -126,9 +126,11 @@ def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _register_routers() -> None:
     from shian.core.api import router as core_router
     from shian.registry.api import router as registry_router
+    from shian.trace.api import router as trace_router
 
     api.add_router("/", core_router)
     api.add_router("/", registry_router)
+    api.add_router("/trace", trace_router)
 
 
 _register_routers()

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "shian.core",
     "shian.accounts",
     "shian.registry",
+    "shian.trace",
     "shian.demo",
+    "shian.epcis",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 SHIAN_IMPORT_MAX_BYTES = int(os.environ.get("SHIAN_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Traceability documents (licences, invoices, certificates): largest upload.
+SHIAN_DOCUMENT_MAX_BYTES = int(os.environ.get("SHIAN_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Inbound-verification rules switched off (keys from shian/trace/rules.py), comma-separated.
+SHIAN_TRACE_DISABLED_RULES = tuple(r for r in os.environ.get("SHIAN_TRACE_DISABLED_RULES", "").split(",") if r)
+# EPCIS capture limits (GS1-EPCIS-Capture-File-Size-Limit / GS1-EPCIS-Capture-Limit).
+SHIAN_EPCIS_MAX_BYTES = int(os.environ.get("SHIAN_EPCIS_MAX_BYTES", str(20 * 1024 * 1024)))
+SHIAN_EPCIS_MAX_EVENTS = int(os.environ.get("SHIAN_EPCIS_MAX_EVENTS", "50000"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("SHIAN_REDIS_CACHE_URL"):

@@ -16,4 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shian.core.urls")),
     path("operators/", include("shian.registry.urls")),
+    path("trace/", include("shian.trace.urls")),
+    path("epcis/", include("shian.epcis.urls")),
 ]

@@ -153,6 +153,142 @@ ROUTES += [
 ]
 
 
+
+# --- traceability (shian.trace) ---------------------------------------------------------------------
+
+def _trace(w: World) -> dict[str, Any]:
+    """Once per world: op2's licensed lot with its certificates, shipped to op1 (a pending receipt), and op1's own product and lot."""
+    from datetime import date
+    from decimal import Decimal
+
+    from shian.trace import services as trace_services
+    from shian.trace.models import Receipt
+    from tests.trace.conftest import build_trace
+
+    receipt = Receipt.objects.filter(buyer=w.op1, supplier=w.op2).select_related("shipment").first()
+    if receipt is None:
+        t = build_trace(w)
+        shipment = trace_services.shipment_create(supplier=w.op2, buyer=w.op1, shipped_on=date(2026, 3, 2),
+                                                  lines=[trace_services.LineIn(quantity=Decimal(10), lot=t.lot)])
+        receipt = shipment.receipt
+        own = trace_services.product_create(owner=w.op1, name="叉烧", category_code="B04")
+        trace_services.lot_create(product=own, lot_code="CS-1", production_date=date(2026, 3, 1), quantity=Decimal(20))
+    line = receipt.lines.select_related("lot").get()
+    own_product = w.op1.products.get()
+    return {"receipt": receipt.pk, "line": line.pk, "lot": line.lot_id, "trace_code": line.lot.trace_code, "product": own_product.pk,
+            "own_lot": own_product.lots.get().pk, "document": line.lot.documents.order_by("id").first().pk}
+
+
+def _trace_pdf(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("检验报告.pdf", b"%PDF-1.4 matrix"), "kind": "test_report", "issued_on": "2026-01-05", "operator_id": w.op1.pk}
+
+
+TRACE_LISTERS = {**LISTERS, "cdc_user": 403, "lab_user": 403, "public_user": 403}
+TRACE_VIEWERS_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200, "admin": 200,
+                     "lab_user": 403, "cdc_user": 403, "public_user": 403}
+TRACE_FLAGGED = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "inspector": 200,
+                 "admin": 200}
+TRACE_RECORDERS = {"operator_user": 200, "other_operator_user": 200, "admin": 200}
+# Acting for op1: op1's users and the admin; another operator gets 404 (op1 is outside its view); other roles may not record at all.
+TRACE_WRITE_OP1 = {"operator_user": 201, "admin": 201, "other_operator_user": 404}
+TRACE_ANSWER_OP1 = {"operator_user": 200, "admin": 200, "other_operator_user": 404}
+TRACE_PAGE_ANSWER_OP1 = {"operator_user": 302, "admin": 302, "other_operator_user": 404}
+
+
+def _trace_route(name: str, method: str, url: Callable[[World], str], expect: dict[str, int], default: int, *,
+                 body: Callable[[World], dict[str, Any]] | None = None, multipart: bool = False) -> Route:
+    page = not name.split(" ", 1)[-1].startswith("/api/")
+    anonymous = 302 if page else 401
+    return Route(name, method, url, expect, default, anonymous, body=body, multipart=multipart)
+
+
+ROUTES += [
+    # pages
+    _trace_route("trace-receipt-list", "get", lambda w: "/trace/receipts/", TRACE_LISTERS, 403),
+    _trace_route("trace-receipt-new", "get", lambda w: "/trace/receipts/new/", TRACE_RECORDERS, 403),
+    _trace_route("trace-shipment-new", "get", lambda w: "/trace/shipments/new/", TRACE_RECORDERS, 403),
+    _trace_route("trace-flagged-list", "get", lambda w: "/trace/flagged/", TRACE_FLAGGED, 403),
+    _trace_route("trace-product-list", "get", lambda w: "/trace/products/", TRACE_LISTERS, 403),
+    _trace_route("trace-product-detail", "get", lambda w: f"/trace/products/{_trace(w)['product']}/", TRACE_VIEWERS_OP1, 404),
+    _trace_route("trace-receipt-detail", "get", lambda w: f"/trace/receipts/{_trace(w)['receipt']}/", TRACE_VIEWERS_OP1, 404),
+    _trace_route("trace-document-file", "get", lambda w: f"/trace/documents/{_trace(w)['document']}/file", TRACE_VIEWERS_OP1, 404),
+    _trace_route("trace-receipt-confirm", "post", lambda w: f"/trace/receipts/{_trace(w)['receipt']}/confirm/", TRACE_PAGE_ANSWER_OP1, 403),
+    _trace_route("trace-receipt-correct", "post", lambda w: f"/trace/receipts/{_trace(w)['receipt']}/correct/", TRACE_PAGE_ANSWER_OP1, 403,
+                 body=lambda w: {f"line-{_trace(w)['line']}": "9"}, multipart=True),
+    _trace_route("trace-receipt-dispute", "post", lambda w: f"/trace/receipts/{_trace(w)['receipt']}/dispute/", TRACE_PAGE_ANSWER_OP1, 403,
+                 body=lambda w: {"reason": "未订购"}, multipart=True),
+    _trace_route("trace-receipt-attach", "post", lambda w: f"/trace/receipts/{_trace(w)['receipt']}/documents/", TRACE_PAGE_ANSWER_OP1, 403,
+                 body=lambda w: _trace_pdf(w), multipart=True),
+    # API
+    _trace_route("GET /api/v1/trace/products", "get", lambda w: "/api/v1/trace/products", TRACE_LISTERS, 403),
+    _trace_route("POST /api/v1/trace/products", "post", lambda w: "/api/v1/trace/products", TRACE_WRITE_OP1, 403,
+                 body=lambda w: {"operator_id": w.op1.pk, "name": "白切鸡", "category": "B04"}),
+    _trace_route("GET /api/v1/trace/lots", "get", lambda w: "/api/v1/trace/lots", TRACE_LISTERS, 403),
+    _trace_route("POST /api/v1/trace/lots", "post", lambda w: "/api/v1/trace/lots", TRACE_WRITE_OP1, 403,
+                 body=lambda w: {"product_id": _trace(w)["product"], "lot_code": "CS-2", "production_date": "2026-03-02", "quantity": "5"}),
+    _trace_route("GET /api/v1/trace/lots/{lot_id}", "get", lambda w: f"/api/v1/trace/lots/{_trace(w)['lot']}", TRACE_VIEWERS_OP1, 404),
+    _trace_route("POST /api/v1/trace/documents", "post", lambda w: "/api/v1/trace/documents", TRACE_WRITE_OP1, 403, body=_trace_pdf, multipart=True),
+    _trace_route("POST /api/v1/trace/shipments", "post", lambda w: "/api/v1/trace/shipments", TRACE_WRITE_OP1, 403,
+                 body=lambda w: {"supplier_id": w.op1.pk, "buyer_id": w.op3.pk, "shipped_on": "2026-03-02",
+                                 "lines": [{"lot_id": _trace(w)["own_lot"], "quantity": "2"}]}),
+    _trace_route("GET /api/v1/trace/receipts", "get", lambda w: "/api/v1/trace/receipts", TRACE_LISTERS, 403),
+    _trace_route("POST /api/v1/trace/receipts", "post", lambda w: "/api/v1/trace/receipts", TRACE_WRITE_OP1, 403,
+                 body=lambda w: {"buyer_id": w.op1.pk, "supplier_id": w.op2.pk, "received_on": "2026-03-03",
+                                 "lines": [{"trace_code": _trace(w)["trace_code"], "quantity": "1"}]}),
+    _trace_route("GET /api/v1/trace/receipts/flagged", "get", lambda w: "/api/v1/trace/receipts/flagged", TRACE_FLAGGED, 403),
+    _trace_route("GET /api/v1/trace/receipts/{receipt_id}", "get", lambda w: f"/api/v1/trace/receipts/{_trace(w)['receipt']}", TRACE_VIEWERS_OP1, 404),
+    _trace_route("POST /api/v1/trace/receipts/{receipt_id}/confirm", "post", lambda w: f"/api/v1/trace/receipts/{_trace(w)['receipt']}/confirm",
+                 TRACE_ANSWER_OP1, 403),
+    _trace_route("POST /api/v1/trace/receipts/{receipt_id}/correct", "post", lambda w: f"/api/v1/trace/receipts/{_trace(w)['receipt']}/correct",
+                 TRACE_ANSWER_OP1, 403, body=lambda w: {"lines": [{"line_id": _trace(w)["line"], "quantity_confirmed": "9"}]}),
+    _trace_route("POST /api/v1/trace/receipts/{receipt_id}/dispute", "post", lambda w: f"/api/v1/trace/receipts/{_trace(w)['receipt']}/dispute",
+                 TRACE_ANSWER_OP1, 403, body=lambda w: {"reason": "未订购"}),
+    _trace_route("POST /api/v1/trace/receipts/{receipt_id}/documents", "post",
+                 lambda w: f"/api/v1/trace/receipts/{_trace(w)['receipt']}/documents", TRACE_ANSWER_OP1, 403,
+                 body=lambda w: {"document_ids": [_trace(w)["document"]]}),
+]
+
+EPCIS_DOC = {
+    "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
+    "creationDate": "2026-05-01T08:00:00+08:00",
+    "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2026-05-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+                                 "epcList": ["urn:epc:id:sgtin:0614141.107346.2018"], "action": "OBSERVE", "bizStep": "receiving"}]},
+}
+CAPTURERS = {"city_regulator": 202, "district_regulator": 202, "other_district_regulator": 202, "station_officer": 202,
+             "operator_user": 202, "other_operator_user": 202, "admin": 202}
+
+
+def _epcis_capture_id(w: World) -> str:
+    """A capture made by op1's organisation (OP-1)."""
+    from shian.epcis import services
+
+    return str(services.capture_submit(body=EPCIS_DOC, principal=w.users["operator_user"].principal).pk)
+
+
+def _epcis_event_id(w: World) -> str:
+    from urllib.parse import quote
+
+    from shian.epcis.models import EpcisEvent
+
+    _epcis_capture_id(w)
+    return quote(EpcisEvent.objects.get().event_id, safe="")
+
+
+ROUTES += [
+    Route("POST /epcis/capture", "post", lambda w: "/epcis/capture", CAPTURERS, 403, 401, body=lambda w: EPCIS_DOC),
+    Route("POST /epcis/events", "post", lambda w: "/epcis/events", dict.fromkeys(CAPTURERS, 201), 403, 401, body=lambda w: EPCIS_DOC),
+    Route("GET /epcis/events", "get", lambda w: "/epcis/events", {"lab_user": 403, "public_user": 403}, 200, 401),
+    Route("GET /epcis/capture/{capture_id}", "get", lambda w: f"/epcis/capture/{_epcis_capture_id(w)}",
+          {"operator_user": 200, "admin": 200, "city_regulator": 200, "inspector": 403, "cdc_user": 403, "lab_user": 403, "public_user": 403},
+          404, 401),
+    Route("GET /epcis/events/{event_id}", "get", lambda w: f"/epcis/events/{_epcis_event_id(w)}",
+          {"operator_user": 200, "admin": 200, "city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200,
+           "cdc_user": 200, "lab_user": 403, "public_user": 403}, 404, 401),
+]
+
+
 def _expected(route: Route, persona: str | None) -> int:
     if persona is None:
         return route.anonymous
@@ -241,16 +377,17 @@ def test_every_page_and_endpoint_is_in_the_matrix() -> None:
     from django.urls import URLPattern, URLResolver, get_resolver
 
     from shian.api import api
+    from shian.epcis.api import epcis_api
 
     covered = {r.name.split(" op3")[0] for r in ROUTES}
     covered |= {r.name.split(" ")[0] for r in ROUTES if r.name.startswith("operator-dossier-form")}
-    missing = [f"{m.upper()} {path}" for path, ops in api.get_openapi_schema()["paths"].items() for m in ops
-               if f"{m.upper()} {path}" not in covered]
+    missing = [f"{m.upper()} {path}" for ninja_api in (api, epcis_api) for path, ops in ninja_api.get_openapi_schema()["paths"].items()
+               for m in ops if f"{m.upper()} {path}" not in covered]
 
     def walk(patterns: list[Any], namespace: str = "") -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace in ("admin", "api"):
+                if p.namespace in ("admin", "api", "epcis"):
                     continue
                 walk(p.url_patterns, namespace)
             elif isinstance(p, URLPattern) and p.name and p.name not in covered:

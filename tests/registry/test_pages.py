@@ -146,3 +146,10 @@ def test_history_and_timeline_are_readable(world: World) -> None:
     page = world.client("district_regulator").get(f"/operators/{world.op1.pk}/").content.decode()
     assert "经营者停业" in page and "operator.suspended" not in page
     assert "联系电话" in page or "法定代表人" in page  # field labels, not column names
+
+
+@pytest.mark.django_db
+def test_unknown_url_gets_the_chinese_404_page(world: World) -> None:
+    response = world.client("city_regulator").get("/no/such/page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode() or "不存在" in response.content.decode()

@@ -97,6 +97,13 @@ RULES: dict[str, dict[str, dict[str, Scope]]] = {
     "job": {
         "view": dict.fromkeys(Role.ALL, "own"),
     },
+    # Traceability (shian.trace). "own" means records of the organisation's operators as a party: an
+    # operator also sees its direct suppliers' shipments to it and its direct customers' receipts from it.
+    "trace": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "record": {Role.OPERATOR: "own", Role.ADMIN: "all"},
+        "verify_list": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.STATION_OFFICER: _J, Role.INSPECTOR: _J, Role.ADMIN: "all"},
+    },
 }
 
 

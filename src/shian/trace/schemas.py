@@ -1,0 +1,195 @@
+"""API schemas of traceability."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from shian.core.schemas import StrictSchema
+
+Quantity = Decimal
+
+
+class ProductIn(StrictSchema):
+    operator_id: int | None = Field(default=None, description="经营者ID；机构只有一个经营者时可省略")
+    name: str = Field(min_length=1, max_length=128)
+    category: str = Field(min_length=1, max_length=8, description="食品类别代码，如 104、B01、A01")
+    specification: str = Field(default="", max_length=64)
+    gtin: str | None = Field(default=None, max_length=20, description="GTIN-8/12/13/14，校验GS1校验位，存为14位")
+    shelf_life_days: int | None = Field(default=None, ge=1, le=36500)
+    imported: bool = False
+
+
+class ProductOut(Schema):
+    id: int
+    owner_id: int
+    owner_name: str
+    name: str
+    category: str
+    specification: str
+    gtin: str | None
+    shelf_life_days: int | None
+    imported: bool
+
+
+class LotIn(StrictSchema):
+    product_id: int
+    lot_code: str = Field(min_length=1, max_length=20, description="批号（GS1 AI 10 字符集）")
+    production_date: date
+    expiry_date: date | None = Field(default=None, description="省略时按保质期计算")
+    quantity: Decimal = Field(ge=0, max_digits=14, decimal_places=3)
+    unit: str = Field(default="kg", max_length=8)
+
+
+class LotOut(Schema):
+    id: int
+    product_id: int
+    product_name: str
+    owner_id: int
+    lot_code: str
+    trace_code: str
+    production_date: date
+    expiry_date: date | None
+    quantity: Decimal
+    unit: str
+    gtin: str | None
+    digital_link: str | None
+    epc_class: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    sha256: str
+    size: int
+    content_type: str
+    original_name: str
+    issued_on: date
+    valid_until: date | None
+    lot_id: int | None
+    owner_id: int | None
+    url: str
+    created: bool = Field(default=False, description="本次上传新建为 true；相同文件已存在时为 false（返回已有文件）")
+
+
+class NewLotIn(StrictSchema):
+    product_id: int = Field(description="买方自己的产品（供货者未使用平台时）")
+    lot_code: str = Field(min_length=1, max_length=20)
+    production_date: date
+    expiry_date: date | None = None
+    unit: str = Field(default="kg", max_length=8)
+
+
+class LineIn(StrictSchema):
+    """A lot by id, by its printed trace code, by GTIN + lot code, or a new lot of the buyer's own product."""
+
+    quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
+    lot_id: int | None = None
+    trace_code: str | None = Field(default=None, max_length=20)
+    gtin: str | None = Field(default=None, max_length=20)
+    lot_code: str | None = Field(default=None, max_length=20)
+    new_lot: NewLotIn | None = None
+
+
+class ShipmentIn(StrictSchema):
+    supplier_id: int | None = Field(default=None, description="发货经营者；机构只有一个经营者时可省略")
+    buyer_id: int
+    shipped_on: date
+    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    note: str = Field(default="", max_length=200)
+
+
+class ShipmentOut(Schema):
+    id: int
+    receipt_id: int
+    verified: bool
+
+
+class ReceiptIn(StrictSchema):
+    buyer_id: int | None = Field(default=None, description="收货经营者；机构只有一个经营者时可省略")
+    supplier_id: int | None = Field(default=None, description="平台内供货者")
+    supplier_name: str = Field(default="", max_length=128, description="平台外供货者名称")
+    supplier_uscc: str = Field(default="", max_length=40)
+    supplier_licence_number: str = Field(default="", max_length=20)
+    received_on: date
+    imported: bool = False
+    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    document_ids: list[int] = Field(default_factory=list, max_length=50)
+    document_sha256: list[str] = Field(default_factory=list, max_length=50)
+    note: str = Field(default="", max_length=200)
+
+
+class FlagOut(Schema):
+    code: str
+    message: str
+
+
+class ReceiptLineOut(Schema):
+    id: int
+    lot_id: int
+    trace_code: str
+    lot_code: str
+    product_id: int
+    product_name: str
+    category: str
+    quantity: Decimal
+    quantity_confirmed: Decimal | None
+    unit: str
+    mismatch: bool
+
+
+class ReceiptSummaryOut(Schema):
+    id: int
+    status: str
+    buyer_id: int
+    buyer_name: str
+    supplier_id: int | None
+    supplier_name: str
+    supplier_uscc: str
+    supplier_licence_number: str
+    received_on: date
+    shipment_id: int | None
+    imported: bool
+    verified: bool
+    verification_flags: list[FlagOut]
+    verified_at: datetime | None
+    dispute_reason: str
+    responded_at: datetime | None
+    line_count: int
+    has_mismatch: bool
+
+
+class ReceiptOut(ReceiptSummaryOut):
+    lines: list[ReceiptLineOut]
+    documents: list[DocumentOut]
+    lot_documents: list[DocumentOut] = Field(description="为本单批次上传的证明文件（未直接附在本单上）")
+
+
+class ReceiptPage(Schema):
+    count: int
+    count_exact: bool = True
+    limit: int
+    offset: int
+    items: list[ReceiptSummaryOut]
+
+
+class CorrectLineIn(StrictSchema):
+    line_id: int
+    quantity_confirmed: Decimal = Field(ge=0, max_digits=14, decimal_places=3)
+
+
+class CorrectIn(StrictSchema):
+    lines: list[CorrectLineIn] = Field(min_length=1, max_length=200)
+
+
+class DisputeIn(StrictSchema):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class AttachIn(StrictSchema):
+    document_ids: list[int] = Field(default_factory=list, max_length=50)
+    sha256: list[str] = Field(default_factory=list, max_length=50)
+
+

@@ -1,0 +1,20 @@
+"""Traceability pages."""
+
+from django.urls import path
+
+from shian.trace import views
+
+urlpatterns = [
+    path("receipts/", views.receipt_list, name="trace-receipt-list"),
+    path("receipts/new/", views.receipt_new, name="trace-receipt-new"),
+    path("receipts/<int:receipt_id>/", views.receipt_detail, name="trace-receipt-detail"),
+    path("receipts/<int:receipt_id>/confirm/", views.receipt_confirm, name="trace-receipt-confirm"),
+    path("receipts/<int:receipt_id>/correct/", views.receipt_correct, name="trace-receipt-correct"),
+    path("receipts/<int:receipt_id>/dispute/", views.receipt_dispute, name="trace-receipt-dispute"),
+    path("receipts/<int:receipt_id>/documents/", views.receipt_attach, name="trace-receipt-attach"),
+    path("flagged/", views.flagged_list, name="trace-flagged-list"),
+    path("shipments/new/", views.shipment_new, name="trace-shipment-new"),
+    path("products/", views.product_list, name="trace-product-list"),
+    path("products/<int:product_id>/", views.product_detail, name="trace-product-detail"),
+    path("documents/<int:document_id>/file", views.document_file, name="trace-document-file"),
+]

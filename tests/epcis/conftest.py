@@ -1,0 +1,35 @@
+"""Fixtures for the EPCIS tests: API-key clients per organisation and capture helpers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import World
+
+
+def key_client(org_code: str) -> Client:
+    from shian.accounts.services import apikey_create
+
+    _key, secret = apikey_create(org_code=org_code)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def post_json(client: Client, url: str, body: Any) -> Any:
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    return client.post(url, data=data, content_type="application/json")
+
+
+@pytest.fixture
+def city(world: World) -> Client:
+    """The city bureau's system (sees every event)."""
+    return key_client("JM-SJ")
+
+
+@pytest.fixture
+def op1_system(world: World) -> Client:
+    """Operator op1's own system (organisation OP-1 owns exactly op1)."""
+    return key_client("OP-1")
