@@ -10,8 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+# shared/ lies beside the repository (in CI: beside the fresh clone); SHIAN_EPCIS_CONFORMANCE overrides.
 ROOT = Path(os.environ.get("SHIAN_EPCIS_CONFORMANCE", Path(__file__).resolve().parents[3] / "shared" / "conformance" / "epcis"))
-if not ROOT.exists():
+if not ROOT.exists() and "SHIAN_EPCIS_CONFORMANCE" not in os.environ:
     ROOT = Path("/work/shared/conformance/epcis")
 EXAMPLES = ROOT / "JSON"
 SCHEMA = ROOT / "EPCIS-JSON-Schema.json"
