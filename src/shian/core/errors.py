@@ -64,6 +64,14 @@ class TooLarge(ShianError):
     code = "too_large"
 
 
+def full_clean_or_raise(obj: Any, exclude: list[str] | None = None) -> None:
+    """``obj.full_clean()`` (uniqueness left to services and constraints), as one ``Invalid``."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
 def from_validation_error(exc: ValidationError) -> Invalid:
     """Turn Django's ValidationError into one Invalid naming the first field and listing all."""
     problems: list[dict[str, str | None]]

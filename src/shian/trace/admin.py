@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from shian.core.admin import ReadOnlyAdmin as CoreReadOnlyAdmin
 from shian.trace import selectors
 from shian.trace.models import Document, Lot, Product, Receipt, Shipment
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CoreReadOnlyAdmin):
     """Lists and shows records the user may view; no add, change or delete."""
 
     parties: tuple[str, ...] = ("owner",)
@@ -21,15 +22,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         principal = getattr(request.user, "principal", None)
         return selectors.scoped(super().get_queryset(request), principal, "view", self.parties)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Product)

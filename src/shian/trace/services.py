@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import User
 from shian.core import audit
 from shian.core.context import acting_as
-from shian.core.errors import Conflict, Invalid, from_validation_error
+from shian.core.errors import Conflict, Invalid, full_clean_or_raise
 from shian.core.ids import normalise_licence_number, normalise_uscc
 from shian.registry.models import FoodCategory, Operator
 from shian.trace.documents import check_upload
@@ -28,10 +28,7 @@ from shian.trace.verification import verify_receipt
 
 
 def _clean(obj: Any, exclude: Iterable[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude) if exclude else None, validate_unique=False)
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
+    full_clean_or_raise(obj, list(exclude) if exclude else None)
 
 
 def _gtin(value: str) -> str:
