@@ -4,6 +4,7 @@ the regulators' list of receipts that failed verification."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from shian.api import principal_of
 from shian.core import access
 from shian.core.pagination import capped_count
 from shian.core.schemas import ErrorOut
-from shian.trace import selectors, services
+from shian.trace import graph, selectors, services
 from shian.trace.models import Document, Lot, Product, Receipt
 from shian.trace.resolve import LineSpec, resolve_lines
 from shian.trace.schemas import (
@@ -25,6 +26,7 @@ from shian.trace.schemas import (
     LineIn,
     LotIn,
     LotOut,
+    LotTraceOut,
     ProductIn,
     ProductOut,
     ReceiptIn,
@@ -34,6 +36,7 @@ from shian.trace.schemas import (
     ReceiptSummaryOut,
     ShipmentIn,
     ShipmentOut,
+    TraceGraph,
 )
 
 router = Router(tags=["trace"])
@@ -147,6 +150,16 @@ def lot_create(request: HttpRequest, payload: LotIn) -> Status[LotOut]:
 @router.get("/lots/{lot_id}", response={200: LotOut, **ERRORS}, summary="批次详情")
 def lot_detail(request: HttpRequest, lot_id: int) -> LotOut:
     return lot_out(selectors.lot_for(principal_of(request), lot_id))
+
+
+class TraceQuery(Schema):
+    direction: Literal["back", "forward", "both"] = "both"
+
+
+@router.get("/lots/{lot_id}/trace", response={200: LotTraceOut, **ERRORS}, summary="批次追溯（向上游追溯、向下游追踪，含EPCIS事件）")
+def lot_trace(request: HttpRequest, lot_id: int, query: Query[TraceQuery]) -> LotTraceOut:
+    lot, back, forward = graph.lot_trace(principal_of(request), lot_id, query.direction)
+    return LotTraceOut(lot=lot_out(lot), back=TraceGraph(**back) if back else None, forward=TraceGraph(**forward) if forward else None)
 
 
 # --- documents --------------------------------------------------------------------------------

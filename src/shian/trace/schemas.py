@@ -193,3 +193,54 @@ class AttachIn(StrictSchema):
     sha256: list[str] = Field(default_factory=list, max_length=50)
 
 
+
+
+# --- trace back and forward -------------------------------------------------------------------
+
+class TraceParty(Schema):
+    id: str = Field(description="urn:shian:operator:<统一社会信用代码> 或其他系统的当事方URI")
+    name: str | None = Field(default=None, description="名称（无权查看时为空）")
+    operator_id: int | None = None
+
+
+class TraceItem(Schema):
+    identifier: str
+    quantity: float | None = None
+    uom: str = ""
+
+
+class TraceEdge(Schema):
+    event_id: str
+    event_type: str
+    biz_step: str
+    disposition: str
+    time: datetime
+    place: str | None = None
+    source: TraceParty | None = None
+    destination: TraceParty | None = None
+    recorded_for: str | None = None
+    lots: list[TraceItem] = Field(description="本次追溯涉及的对象批次及数量")
+    inputs: list[TraceItem]
+    outputs: list[TraceItem]
+
+
+class TraceNode(Schema):
+    identifier: str
+    depth: int
+    lot_id: int | None = None
+    lot_code: str | None = None
+    trace_code: str | None = None
+    product: str | None = None
+    owner: str | None = None
+    owner_id: int | None = None
+
+
+class TraceGraph(Schema):
+    nodes: list[TraceNode]
+    edges: list[TraceEdge]
+
+
+class LotTraceOut(Schema):
+    lot: LotOut
+    back: TraceGraph | None = Field(default=None, description="向上游追溯到源头（direction=back 或 both）")
+    forward: TraceGraph | None = Field(default=None, description="向下游追踪到最终接收方（direction=forward 或 both）")

@@ -20,7 +20,9 @@ from shian.core import audit
 from shian.core.context import acting_as
 from shian.core.errors import Conflict, Invalid, full_clean_or_raise
 from shian.core.ids import normalise_licence_number, normalise_uscc
+from shian.epcis.services import record_platform_events
 from shian.registry.models import FoodCategory, Operator
+from shian.trace import epcis_events
 from shian.trace.documents import check_upload
 from shian.trace.identifiers import new_trace_code, normalise_gtin
 from shian.trace.models import Document, Lot, Product, Receipt, ReceiptLine, Shipment, ShipmentLine, Unit
@@ -213,6 +215,9 @@ def shipment_create(*, supplier: Operator, buyer: Operator, shipped_on: date, li
         receipt.save()
         _add_lines(receipt, pairs)
         flags = _save_verification(receipt)
+        record_platform_events([epcis_events.shipping_event(
+            shipment_id=shipment.pk, when=shipped_on, supplier_uscc=supplier.uscc, buyer_uscc=buyer.uscc,
+            lines=[epcis_events.Line(lot.epc_class, qty, lot.unit) for lot, qty in pairs])], operator=supplier, by=by)
         audit.record_event("shipment.recorded", obj=shipment, operator_id=supplier.pk,
                            data={"buyer": buyer.pk, "receipt": receipt.pk, "lots": [lot.pk for lot, _q in pairs]})
         audit.record_event("receipt.recorded", obj=receipt, operator_id=buyer.pk, data={"supplier": supplier.pk, "shipment": shipment.pk})
@@ -282,11 +287,25 @@ def receipt_record(*, buyer: Operator, received_on: date, lines: Sequence[LineIn
         if docs:
             receipt.documents.add(*docs)
         flags = _save_verification(receipt)
+        _emit_receiving(receipt, [(lot, qty) for lot, qty in pairs], when=received_on, by=by)
         audit.record_event("receipt.recorded", obj=receipt, operator_id=buyer.pk,
                            data={"supplier": supplier.pk if supplier else None, "outside_supplier": outside[0] or None,
                                  "lots": [lot.pk for lot, _q in pairs], "documents": [d.pk for d in docs]})
         _flag_event(receipt, flags)
         return receipt
+
+
+def _emit_receiving(receipt: Receipt, lines: Sequence[tuple[Lot, Decimal]], *, when: date, by: User | None) -> None:
+    """Record the receipt's EPCIS receiving event (nothing when no quantity arrived), in the caller's transaction.
+
+    Its event time is the day the goods arrived (``received_on``, 00:00 China time), not the moment
+    the buyer answered, so a timeline orders it before what the buyer did with the goods next."""
+    supplier_uscc = receipt.supplier.uscc if receipt.supplier_id is not None and receipt.supplier else receipt.supplier_uscc
+    event = epcis_events.receiving_event(receipt_id=receipt.pk, when=when, supplier_uscc=supplier_uscc, buyer_uscc=receipt.buyer.uscc,
+                                         lines=[epcis_events.Line(lot.epc_class, qty, lot.unit) for lot, qty in lines],
+                                         shipment_id=receipt.shipment_id)
+    if event is not None:
+        record_platform_events([event], operator=receipt.buyer, by=by)
 
 
 def _lot_for(new: NewLot, quantity: Decimal) -> Lot:
@@ -310,13 +329,14 @@ def receipt_confirm(*, receipt: Receipt, by: User | None = None) -> Receipt:
     """The buyer confirms a pending receipt as shipped: every line arrived in full."""
     with acting_as(by), transaction.atomic():
         receipt = _locked_pending(receipt)
-        lines = list(receipt.lines.all())
+        lines = list(receipt.lines.select_related("lot__product"))
         for line in lines:
             line.quantity_confirmed = line.quantity
             line.save(update_fields=["quantity_confirmed"])
         receipt.status = Receipt.Status.CONFIRMED
         receipt.responded_at = timezone.now()
         receipt.save(update_fields=["status", "responded_at"])
+        _emit_receiving(receipt, [(line.lot, line.quantity) for line in lines], when=receipt.received_on, by=by)
         audit.record_event("receipt.confirmed", obj=receipt, operator_id=receipt.buyer_id,
                            data={"shipment": receipt.shipment_id, "supplier": receipt.supplier_id})
         return receipt
@@ -329,7 +349,7 @@ def receipt_correct(*, receipt: Receipt, quantities: Mapping[int, Decimal], by: 
     """
     with acting_as(by), transaction.atomic():
         receipt = _locked_pending(receipt)
-        lines = {line.pk: line for line in receipt.lines.all()}
+        lines = {line.pk: line for line in receipt.lines.select_related("lot__product")}
         unknown = set(quantities) - set(lines)
         if unknown:
             raise Invalid(_("These lines are not on the receipt: %(ids)s.") % {"ids": ", ".join(map(str, sorted(unknown)))},
@@ -350,6 +370,8 @@ def receipt_correct(*, receipt: Receipt, quantities: Mapping[int, Decimal], by: 
         receipt.status = Receipt.Status.CORRECTED
         receipt.responded_at = timezone.now()
         receipt.save(update_fields=["status", "responded_at"])
+        _emit_receiving(receipt, [(line.lot, line.quantity_confirmed or Decimal(0)) for line in lines.values()], when=receipt.received_on,
+                        by=by)
         audit.record_event("receipt.corrected", obj=receipt, operator_id=receipt.buyer_id,
                            data={"shipment": receipt.shipment_id, "supplier": receipt.supplier_id, "differences": differences})
         return receipt

@@ -16,5 +16,6 @@ urlpatterns = [
     path("shipments/new/", views.shipment_new, name="trace-shipment-new"),
     path("products/", views.product_list, name="trace-product-list"),
     path("products/<int:product_id>/", views.product_detail, name="trace-product-detail"),
+    path("lots/<int:lot_id>/trace/", views.lot_trace, name="trace-lot-trace"),
     path("documents/<int:document_id>/file", views.document_file, name="trace-document-file"),
 ]

@@ -15,13 +15,14 @@ from django.forms import formset_factory
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
 from shian.core.pagination import CappedPaginator
-from shian.trace import rules, selectors, services
+from shian.trace import graph, rules, selectors, services
 from shian.trace.forms import (
     DisputeForm,
     LotForm,
@@ -300,6 +301,26 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     lots = list(product.lots.order_by("-production_date", "-id")[:100])
     return render(request, "trace/product_detail.html", {"product": product, "lots": lots, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+# CBV business steps the platform records, and the ones other systems commonly send, as people say them.
+STEP_LABELS = {
+    "shipping": gettext_lazy("Shipping"), "receiving": gettext_lazy("Receiving"), "repackaging": gettext_lazy("Repackaging"),
+    "commissioning": gettext_lazy("Commissioning"), "packing": gettext_lazy("Packing"), "transporting": gettext_lazy("Transporting"),
+    "storing": gettext_lazy("Storing"), "retail_selling": gettext_lazy("Retail sale"), "accepting": gettext_lazy("Accepting"),
+    "inspecting": gettext_lazy("Inspecting"), "sensor_reporting": gettext_lazy("Sensor reading"), "destroying": gettext_lazy("Destroying"),
+}
+
+
+@login_required
+@page_errors
+def lot_trace(request: HttpRequest, lot_id: int) -> HttpResponse:
+    """A lot's trace back (to the origin) and forward (to the last receiver) as two timelines."""
+    lot, back, forward = graph.lot_trace(_principal(request), lot_id)
+    for result in (back, forward):
+        for edge in (result or {}).get("edges", ()):
+            edge["step_label"] = STEP_LABELS.get(edge["biz_step"]) or edge["biz_step"] or edge["event_type"]
+    return render(request, "trace/lot_trace.html", {"lot": lot, "back": back, "forward": forward})
 
 
 # --- documents --------------------------------------------------------------------------------
