@@ -277,7 +277,10 @@ def test_login_page_is_chinese_by_default_and_english_on_request() -> None:
     for text in ("登录", "用户名", "密码", "食安智慧监管平台"):
         assert text in page
     assert "Log in" not in page and "Password" not in page
-    english = Client().get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "用户名" in Client().get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()  # the browser alone does not switch
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    english = client.get("/login/").content.decode()
     assert "Log in" in english and "Password" in english and "用户名" not in english
 
 

@@ -77,8 +77,13 @@ def test_unknown_dossier_is_a_friendly_404(world: World) -> None:
 def test_pages_are_chinese_by_default_and_english_on_request(world: World) -> None:
     client = world.client("city_regulator")
     assert "经营者" in client.get("/operators/").content.decode()
-    english = client.get("/operators/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # a browser asking for English still gets Chinese pages; the language switch (a cookie) changes it
+    assert "经营者" in client.get("/operators/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/operators/"})
+    english = client.get("/operators/").content.decode()
     assert "Operators" in english
+    # API clients may ask for English error messages with Accept-Language
+    assert world.client(None).get("/api/v1/operators", HTTP_ACCEPT_LANGUAGE="en").json()["message"].startswith("Log in")
 
 
 @pytest.mark.django_db

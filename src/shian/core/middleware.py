@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from shian.core.context import acting_as, new_request_id, reset_request_id, set_request_id
 
@@ -74,3 +76,17 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are Simplified Chinese unless the user chose another language (the language switch
+    sets a cookie); a browser's Accept-Language alone does not switch a government system's
+    pages to English. API clients (``/api/``, ``/epcis/``) may still ask with Accept-Language."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith(("/api/", "/epcis/")):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        translation.activate(chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
