@@ -23,6 +23,10 @@ class ErrorOut(Schema):
     details: Any = None
 
 
+# Every error status an endpoint may answer, all in the one error shape (for the OpenAPI document).
+ERROR_RESPONSES: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 413, 422), ErrorOut)
+
+
 class JobOut(Schema):
     id: UUID
     name: str

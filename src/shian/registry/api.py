@@ -15,7 +15,7 @@ from shian.core import access
 from shian.core.errors import Invalid
 from shian.core.models import Jurisdiction
 from shian.core.pagination import capped_count
-from shian.core.schemas import ErrorOut
+from shian.core.schemas import ERROR_RESPONSES
 from shian.registry import selectors, services
 from shian.registry.exports_views import licences_xlsx, operators_xlsx
 from shian.registry.imports import start_import
@@ -38,7 +38,7 @@ from shian.registry.schemas import (
 )
 
 router = Router(tags=["registry"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = ERROR_RESPONSES
 
 
 class OperatorQuery(Schema):

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from shian.api import principal_of
 from shian.core import access
 from shian.core.pagination import capped_count
-from shian.core.schemas import ErrorOut
+from shian.core.schemas import ERROR_RESPONSES
 from shian.trace import graph, selectors, services
 from shian.trace.models import Document, Lot, Product, Receipt
 from shian.trace.resolve import LineSpec, resolve_lines
@@ -40,7 +40,7 @@ from shian.trace.schemas import (
 )
 
 router = Router(tags=["trace"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = ERROR_RESPONSES
 
 
 class Paging(Schema):
