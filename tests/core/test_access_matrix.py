@@ -253,6 +253,51 @@ ROUTES += [
                  body=lambda w: {"document_ids": [_trace(w)["document"]]}),
 ]
 
+
+
+def _trace_transformation(w: World) -> int:
+    """Once per world: op1 processes part of its own lot CS-1 into a new lot."""
+    from datetime import date
+    from decimal import Decimal
+
+    from shian.trace import services as trace_services
+    from shian.trace.models import Lot, Transformation
+
+    found = Transformation.objects.filter(operator=w.op1).first()
+    if found is None:
+        lot = Lot.objects.get(pk=_trace(w)["own_lot"])
+        found = trace_services.transformation_record(
+            operator=w.op1, kind="processing", transformed_on=date(2026, 3, 3), inputs=[trace_services.LineIn(quantity=Decimal(2), lot=lot)],
+            outputs=[trace_services.LineIn(quantity=Decimal(4), new_lot=trace_services.NewLot(product=lot.product, lot_code="CS-P1",
+                                                                                             production_date=date(2026, 3, 3)))])
+    return found.pk
+
+
+def _own_lot_code(w: World) -> str:
+    from shian.trace.models import Lot
+
+    return Lot.objects.get(pk=_trace(w)["own_lot"]).trace_code
+
+
+ROUTES += [
+    _trace_route("trace-transformation-list", "get", lambda w: "/trace/transformations/", TRACE_LISTERS, 403),
+    _trace_route("trace-transformation-new", "get", lambda w: "/trace/transformations/new/", TRACE_RECORDERS, 403),
+    _trace_route("trace-transformation-detail", "get", lambda w: f"/trace/transformations/{_trace_transformation(w)}/", TRACE_VIEWERS_OP1, 404),
+    _trace_route("trace-recall", "get", lambda w: "/trace/recall/", TRACE_LISTERS, 403),
+    _trace_route("trace-recall-export", "get", lambda w: f"/trace/recall/export.xlsx?codes={_own_lot_code(w)}", TRACE_VIEWERS_OP1, 404),
+    _trace_route("GET /api/v1/trace/transformations", "get", lambda w: "/api/v1/trace/transformations", TRACE_LISTERS, 403),
+    _trace_route("GET /api/v1/trace/transformations/{transformation_id}", "get",
+                 lambda w: f"/api/v1/trace/transformations/{_trace_transformation(w)}", TRACE_VIEWERS_OP1, 404),
+    _trace_route("POST /api/v1/trace/transformations", "post", lambda w: "/api/v1/trace/transformations", TRACE_WRITE_OP1, 403,
+                 body=lambda w: {"operator_id": w.op1.pk, "kind": "repacking", "transformed_on": "2026-03-04",
+                                 "inputs": [{"lot_id": _trace(w)["own_lot"], "quantity": "1"}],
+                                 "outputs": [{"quantity": "2", "new_lot": {"product_id": _trace(w)["product"], "lot_code": "CS-R1",
+                                                                          "production_date": "2026-03-04"}}]}),
+    _trace_route("POST /api/v1/trace/recall-scope", "post", lambda w: "/api/v1/trace/recall-scope", {**TRACE_VIEWERS_OP1, "public_user": 403,
+                                                                                                      "lab_user": 403, "cdc_user": 403}, 404,
+                 body=lambda w: {"trace_codes": [_own_lot_code(w)]}),
+]
+
 EPCIS_DOC = {
     "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
     "creationDate": "2026-05-01T08:00:00+08:00",

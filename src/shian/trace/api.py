@@ -15,8 +15,8 @@ from shian.api import principal_of
 from shian.core import access
 from shian.core.pagination import capped_count
 from shian.core.schemas import ERROR_RESPONSES
-from shian.trace import graph, selectors, services
-from shian.trace.models import Document, Lot, Product, Receipt
+from shian.trace import graph, recall, selectors, services
+from shian.trace.models import Document, Lot, Product, Receipt, Transformation
 from shian.trace.resolve import LineSpec, resolve_lines
 from shian.trace.schemas import (
     AttachIn,
@@ -29,6 +29,8 @@ from shian.trace.schemas import (
     LotTraceOut,
     ProductIn,
     ProductOut,
+    RecallIn,
+    RecallOut,
     ReceiptIn,
     ReceiptLineOut,
     ReceiptOut,
@@ -37,6 +39,9 @@ from shian.trace.schemas import (
     ShipmentIn,
     ShipmentOut,
     TraceGraph,
+    TransformationIn,
+    TransformationLineOut,
+    TransformationOut,
 )
 
 router = Router(tags=["trace"])
@@ -267,3 +272,52 @@ def receipt_attach(request: HttpRequest, receipt_id: int, payload: AttachIn) -> 
     services.receipt_attach_documents(receipt=receipt, documents=docs, by=principal.user)
     return receipt_out(selectors.receipt_for(principal, receipt_id))
 
+
+
+# --- transformations --------------------------------------------------------------------------
+
+def transformation_out(t: Transformation) -> TransformationOut:
+    lines = [TransformationLineOut(role=ln.role, lot_id=ln.lot_id, lot_code=ln.lot.lot_code, trace_code=ln.lot.trace_code,
+                                   product_name=ln.lot.product.name, quantity=ln.quantity, unit=ln.lot.unit)
+             for ln in t.lines.select_related("lot__product")]
+    return TransformationOut(id=t.pk, operator_id=t.operator_id, operator_name=t.operator.name, kind=t.kind, transformed_on=t.transformed_on,
+                             note=t.note, lines=lines)
+
+
+@router.get("/transformations", response={200: list[TransformationOut], **ERRORS}, summary="加工、混合、分装记录列表")
+def transformation_list(request: HttpRequest, query: Query[Paging]) -> list[TransformationOut]:
+    limit, offset = _window(query)
+    qs = selectors.transformation_list(principal_of(request)).prefetch_related("lines__lot__product")
+    return [transformation_out(t) for t in qs[offset:offset + limit]]
+
+
+@router.post("/transformations", response={201: TransformationOut, **ERRORS}, summary="登记加工/混合/分装（投入批次→产出批次，生成EPCIS转换事件）")
+def transformation_create(request: HttpRequest, payload: TransformationIn) -> Status[TransformationOut]:
+    principal = principal_of(request)
+    operator = selectors.acting_operator(principal, payload.operator_id)
+    inputs = resolve_lines(principal, _specs(payload.inputs), allow_new=False)
+    outputs = resolve_lines(principal, _specs(payload.outputs), allow_new=True)
+    assert principal is not None
+    record = services.transformation_record(operator=operator, kind=payload.kind, transformed_on=payload.transformed_on, inputs=inputs,
+                                            outputs=outputs, note=payload.note, by=principal.user)
+    return Status(201, transformation_out(selectors.transformation_for(principal, record.pk)))
+
+
+@router.get("/transformations/{transformation_id}", response={200: TransformationOut, **ERRORS}, summary="加工/混合/分装记录详情")
+def transformation_detail(request: HttpRequest, transformation_id: int) -> TransformationOut:
+    return transformation_out(selectors.transformation_for(principal_of(request), transformation_id))
+
+
+# --- recall scope -----------------------------------------------------------------------------
+
+@router.post("/recall-scope", response={200: RecallOut, **ERRORS},
+             summary="召回范围：批次下游全部受影响批次、持有方及数量、逐事件关键数据（可限定时间段）")
+def recall_scope(request: HttpRequest, payload: RecallIn) -> RecallOut:
+    principal = principal_of(request)
+    ids = list(payload.lot_ids)
+    if payload.trace_codes:
+        codes = [c.strip().upper() for c in payload.trace_codes]
+        by_code = selectors.lots_by_trace_code(principal, codes)
+        ids += [by_code[c].pk for c in codes]
+    scope = recall.recall_scope(ids, principal=principal, since=payload.since, until=payload.until)
+    return RecallOut(lots=[lot_out(lot) for lot in scope["lots"]], affected=scope["affected"], holders=scope["holders"], rows=scope["rows"])

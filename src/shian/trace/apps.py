@@ -20,6 +20,8 @@ class TraceConfig(AppConfig):
         audit.register(models.ShipmentLine, operator=lambda o: o.shipment.supplier_id)
         audit.register(models.Receipt, operator=lambda o: o.buyer_id)
         audit.register(models.ReceiptLine, operator=lambda o: o.receipt.buyer_id)
+        audit.register(models.Transformation, operator=lambda o: o.operator_id)
+        audit.register(models.TransformationLine, operator=lambda o: o.transformation.operator_id)
         dossier_sections.register()
         audit.describe_actions({
             "product.created": _("Product added"),

@@ -11,7 +11,10 @@ and trace back/forward (:mod:`shian.trace.graph`) follows them like captured eve
 * a receipt recorded, confirmed or corrected → ObjectEvent, ``OBSERVE``, bizStep ``receiving``,
   disposition ``in_progress``, the quantities that arrived, a ``recadv`` transaction
   ``urn:shian:receipt:<id>`` plus the shipment's ``desadv`` when there is one. A disputed receipt
-  yields no event.
+  yields no event;
+* a transformation → TransformationEvent, bizStep ``commissioning`` (processing, mixing) or
+  ``repackaging``, disposition ``active``, input and output lots with quantities, a ``prodorder``
+  transaction ``urn:shian:transformation:<id>``, the operator as ``owning_party`` source.
 
 Parties are ``urn:shian:operator:<USCC>``. Units map to UN/CEFACT Rec. 20 codes where one exists;
 counted units (piece, case, bottle, bag, head) leave ``uom`` out, which EPCIS reads as a count
@@ -31,6 +34,9 @@ OFFSET = "+08:00"
 PARTY_PREFIX = "urn:shian:operator:"
 SHIPMENT_PREFIX = "urn:shian:shipment:"
 RECEIPT_PREFIX = "urn:shian:receipt:"
+TRANSFORMATION_PREFIX = "urn:shian:transformation:"
+# Transformation kind → CBV 2.0 business step: new lots made from inputs are commissioned; repacking is repackaging.
+TRANSFORMATION_STEPS = {"processing": "commissioning", "mixing": "commissioning", "repacking": "repackaging"}
 
 # trace.models.Unit value → UN/CEFACT Recommendation 20 code; counted units are absent (no uom).
 UOM: dict[str, str] = {"kg": "KGM", "g": "GRM", "t": "TNE", "L": "LTR", "mL": "MLT"}
@@ -123,6 +129,22 @@ def receiving_event(*, receipt_id: int, when: date | datetime, supplier_uscc: st
         "bizTransactionList": transactions,
         "sourceList": [{"type": "owning_party", "source": party(supplier_uscc)}],
         "destinationList": [{"type": "owning_party", "destination": party(buyer_uscc)}],
+    }
+
+
+def transformation_event(*, transformation_id: int, kind: str, when: date | datetime, operator_uscc: str, inputs: Sequence[Line],
+                         outputs: Sequence[Line]) -> dict[str, Any]:
+    """The TransformationEvent of a platform transformation (inputs consumed, outputs made)."""
+    return {
+        "type": "TransformationEvent",
+        "eventTime": event_time(when),
+        "eventTimeZoneOffset": OFFSET,
+        "inputQuantityList": _quantities(inputs),
+        "outputQuantityList": _quantities(outputs),
+        "bizStep": TRANSFORMATION_STEPS[kind],
+        "disposition": "active",
+        "bizTransactionList": [{"type": "prodorder", "bizTransaction": f"{TRANSFORMATION_PREFIX}{transformation_id}"}],
+        "sourceList": [{"type": "owning_party", "source": party(operator_uscc)}],
     }
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shian.registry.models import FoodCategory
-from shian.trace.models import Document, Lot, Product, Unit
+from shian.trace.models import Document, Lot, Product, Transformation, Unit
 from shian.trace.resolve import LineSpec
 
 
@@ -124,3 +124,53 @@ class UploadForm(forms.Form):
         elif not data.get("sha256"):
             raise forms.ValidationError(_("Upload a file or give the SHA-256 of one already uploaded."))
         return data
+
+
+class TransformationForm(OperatorChoiceMixin):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Transformation.Kind.choices)
+    transformed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class TransformationOutputForm(forms.Form):
+    """An output: a new lot of one of the operator's own products (or an existing own lot)."""
+
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), label=_("Own product"), required=False)
+    lot_code = forms.CharField(label=_("New lot code"), max_length=20, required=False)
+    production_date = forms.DateField(label=_("Production date"), required=False, widget=DateInput())
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.KG, required=False)
+    lot = forms.ModelChoiceField(queryset=Lot.objects.none(), label=_("or: existing own lot"), required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0, required=False)
+
+    def __init__(self, *args: Any, products: Any = None, lots: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if products is not None:
+            self.fields["product"].queryset = products  # type: ignore[attr-defined]
+        if lots is not None:
+            self.fields["lot"].queryset = lots  # type: ignore[attr-defined]
+
+    def spec(self) -> LineSpec | None:
+        d = self.cleaned_data
+        if not d.get("quantity"):
+            return None
+        if d.get("lot") is not None:
+            return LineSpec(quantity=d["quantity"], lot_id=d["lot"].pk)
+        product = d.get("product")
+        return LineSpec(quantity=d["quantity"], new_product_id=product.pk if product else None, new_lot_code=d.get("lot_code") or "",
+                        production_date=d.get("production_date"), expiry_date=d.get("expiry_date"), unit=d.get("unit") or Unit.KG)
+
+
+class RecallForm(forms.Form):
+    """The lots a recall starts from (trace codes, one per line or separated by spaces) and an optional period."""
+
+    codes = forms.CharField(label=_("Trace codes of the lots"), widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("One or more trace codes, separated by spaces or new lines."))
+    since = forms.DateField(label=_("From (optional)"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Until (optional)"), required=False, widget=DateInput())
+
+    def clean_codes(self) -> list[str]:
+        codes = [c.strip().upper() for c in self.cleaned_data["codes"].replace(",", " ").split() if c.strip()]
+        if not codes:
+            raise forms.ValidationError(_("Give at least one trace code."))
+        return list(dict.fromkeys(codes))

@@ -93,6 +93,8 @@ def _walk(start: str, direction: str, *, since: datetime | None, until: datetime
                     "time": ev.event_time, "place": ev.biz_location or ev.read_point or None,
                     "source": _party(doc, "sourceList", "source"), "destination": _party(doc, "destinationList", "destination"),
                     "operator_id": ev.operator_id, "lots": [], "inputs": inputs, "outputs": outputs,
+                    "transactions": [{"type": t.get("type", ""), "id": t["bizTransaction"]}
+                                     for t in doc.get("bizTransactionList") or () if isinstance(t, dict) and "bizTransaction" in t],
                 }
                 if ev.operator_id is not None:
                     walk.operator_ids.add(ev.operator_id)

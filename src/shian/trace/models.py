@@ -339,3 +339,56 @@ class ReceiptLine(models.Model):
     def mismatch(self) -> bool:
         """True when the buyer confirmed a different quantity from the one shipped."""
         return self.quantity_confirmed is not None and self.quantity_confirmed != self.quantity
+
+
+class Transformation(models.Model):
+    """Input lots turned into output lots by one operator (mixing, processing, repacking), with quantities.
+
+    The outputs are the operator's own lots; the inputs are lots it holds (its own, or lots it received).
+    """
+
+    class Kind(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        MIXING = "mixing", _("Mixing")
+        REPACKING = "repacking", _("Repacking")
+
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="transformations", verbose_name=_("operator"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    transformed_on = models.DateField(_("transformed on"), db_index=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-transformed_on", "-id"]
+        verbose_name = _("transformation")
+        verbose_name_plural = _("transformations")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.get_kind_display()} {self.transformed_on}"
+
+
+class TransformationLine(models.Model):
+    """One input or output lot of a transformation and its quantity (in the lot's unit)."""
+
+    class Role(models.TextChoices):
+        INPUT = "input", _("Input")
+        OUTPUT = "output", _("Output")
+
+    transformation = models.ForeignKey(Transformation, on_delete=models.CASCADE, related_name="lines", verbose_name=_("transformation"))
+    role = models.CharField(_("role"), max_length=6, choices=Role.choices)
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="transformation_lines", verbose_name=_("lot"))
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("transformation line")
+        verbose_name_plural = _("transformation lines")
+        constraints = [
+            models.UniqueConstraint(fields=["transformation", "lot"], name="trace_transformationline_lot_once",
+                                    violation_error_message=_("A lot appears once per transformation, as an input or as an output.")),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="trace_transformationline_quantity_positive",
+                                   violation_error_message=_("The quantity must be positive.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transformation_id} {self.role} {self.lot_id} × {self.quantity}"

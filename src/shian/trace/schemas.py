@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -209,6 +210,11 @@ class TraceItem(Schema):
     uom: str = ""
 
 
+class TraceTransaction(Schema):
+    type: str
+    id: str
+
+
 class TraceEdge(Schema):
     event_id: str
     event_type: str
@@ -222,6 +228,7 @@ class TraceEdge(Schema):
     lots: list[TraceItem] = Field(description="本次追溯涉及的对象批次及数量")
     inputs: list[TraceItem]
     outputs: list[TraceItem]
+    transactions: list[TraceTransaction] = Field(default_factory=list, description="业务单据（发货单、收货单、生产单等）")
 
 
 class TraceNode(Schema):
@@ -244,3 +251,80 @@ class LotTraceOut(Schema):
     lot: LotOut
     back: TraceGraph | None = Field(default=None, description="向上游追溯到源头（direction=back 或 both）")
     forward: TraceGraph | None = Field(default=None, description="向下游追踪到最终接收方（direction=forward 或 both）")
+
+
+# --- transformations and recall scope ---------------------------------------------------------
+
+class TransformationIn(StrictSchema):
+    operator_id: int | None = Field(default=None, description="加工经营者；机构只有一个经营者时可省略")
+    kind: Literal["processing", "mixing", "repacking"] = Field(description="processing 加工、mixing 混合、repacking 分装/改包装")
+    transformed_on: date
+    inputs: list[LineIn] = Field(min_length=1, max_length=100, description="投入批次（自有或已收货的批次）")
+    outputs: list[LineIn] = Field(min_length=1, max_length=100, description="产出批次（自有产品的新批次 new_lot，或已有自有批次）")
+    note: str = Field(default="", max_length=200)
+
+
+class TransformationLineOut(Schema):
+    role: str
+    lot_id: int
+    lot_code: str
+    trace_code: str
+    product_name: str
+    quantity: Decimal
+    unit: str
+
+
+class TransformationOut(Schema):
+    id: int
+    operator_id: int
+    operator_name: str
+    kind: str
+    transformed_on: date
+    note: str
+    lines: list[TransformationLineOut]
+
+
+class RecallIn(StrictSchema):
+    lot_ids: list[int] = Field(default_factory=list, max_length=50)
+    trace_codes: list[str] = Field(default_factory=list, max_length=50)
+    since: datetime | None = Field(default=None, description="只看此时刻及之后的事件")
+    until: datetime | None = Field(default=None, description="只看此时刻之前的事件")
+
+
+class RecallHolder(Schema):
+    party: TraceParty
+    identifier: str
+    lot_id: int | None = None
+    lot_code: str | None = None
+    product: str | None = None
+    uom: str = ""
+    received: Decimal = Field(description="已收货数量")
+    in_transit: Decimal = Field(description="已发货、尚无收货记录的数量")
+    last_time: datetime
+
+
+class RecallRow(Schema):
+    """One traceability event and lot with its key data elements (the sortable spreadsheet)."""
+
+    event_id: str
+    step: str
+    time: datetime
+    role: str = Field(description="object 流转货物、input 投入、output 产出")
+    identifier: str
+    lot_code: str
+    trace_code: str
+    product: str
+    quantity: Decimal | None = None
+    uom: str = ""
+    source: str
+    destination: str
+    recorded_for: str
+    place: str
+    documents: str
+
+
+class RecallOut(Schema):
+    lots: list[LotOut]
+    affected: list[TraceNode]
+    holders: list[RecallHolder]
+    rows: list[RecallRow]

@@ -28,9 +28,11 @@ from shian.core.access import Principal
 from shian.core.errors import Forbidden, Invalid, NotFound
 from shian.core.ids import normalise_uscc
 from shian.registry.models import Operator
-from shian.trace.models import Document, Lot, Product, Receipt, ReceiptLine, Shipment
+from shian.trace.models import Document, Lot, Product, Receipt, ReceiptLine, Shipment, Transformation
 
 RESOURCE = "trace"
+# Receipts through which the buyer holds the goods (the services use the same list).
+HOLDING_STATUSES = ("recorded", "confirmed", "corrected")
 RECEIPT_PARTIES = ("buyer", "supplier")
 SHIPMENT_PARTIES = ("supplier", "buyer")
 # Documents a supplier shares with every customer that receives from it.
@@ -135,7 +137,16 @@ def may_record_product(principal: Principal, product: Product) -> bool:
 
 
 def lots_for_recording_qs(principal: Principal | None) -> QuerySet[Lot]:
-    """Lots the principal may ship (its operators' own)."""
+    """Lots the principal may ship or transform: its operators' own, and lots they received (recorded,
+    confirmed or corrected receipts). The services check the quantity held."""
+    own = scoped(Lot.objects.all(), principal, "record", ("product__owner",)).values("pk")
+    holding = scoped(Receipt.objects.filter(status__in=HOLDING_STATUSES), principal, "record", ("buyer",))
+    received = ReceiptLine.objects.filter(receipt__in=holding).values("lot_id")
+    return Lot.objects.filter(Q(pk__in=own) | Q(pk__in=received))
+
+
+def lots_owned_for_recording_qs(principal: Principal | None) -> QuerySet[Lot]:
+    """Lots of the principal's operators' own products (possible outputs of a transformation)."""
     return scoped(Lot.objects.all(), principal, "record", ("product__owner",))
 
 
@@ -344,3 +355,19 @@ def operator_summary(principal: Principal, operator: Operator) -> dict[str, Any]
                     .order_by("-received_on", "-id")[:10])
     flagged = Receipt.objects.filter(buyer=operator, verified=False).count()
     return {"products": products, "product_count": product_count, "receipts": receipts, "flagged": flagged}
+
+
+# --- transformations --------------------------------------------------------------------------
+
+def transformations_visible(principal: Principal | None) -> QuerySet[Transformation]:
+    return scoped(Transformation.objects.all(), principal, "view", ("operator",))
+
+
+def transformation_list(principal: Principal | None) -> QuerySet[Transformation]:
+    access.require(principal, RESOURCE, "view")
+    return transformations_visible(principal).select_related("operator").order_by("-transformed_on", "-id")
+
+
+def transformation_for(principal: Principal | None, transformation_id: int) -> Transformation:
+    return _one(principal, "view", transformations_visible(principal).select_related("operator"), None,  # type: ignore[no-any-return]
+                pk=transformation_id)

@@ -12,6 +12,8 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,10 +24,21 @@ from shian.core.errors import Conflict, Invalid, full_clean_or_raise
 from shian.core.ids import normalise_licence_number, normalise_uscc
 from shian.epcis.services import record_platform_events
 from shian.registry.models import FoodCategory, Operator
-from shian.trace import epcis_events
+from shian.trace import epcis_events, selectors
 from shian.trace.documents import check_upload
 from shian.trace.identifiers import new_trace_code, normalise_gtin
-from shian.trace.models import Document, Lot, Product, Receipt, ReceiptLine, Shipment, ShipmentLine, Unit
+from shian.trace.models import (
+    Document,
+    Lot,
+    Product,
+    Receipt,
+    ReceiptLine,
+    Shipment,
+    ShipmentLine,
+    Transformation,
+    TransformationLine,
+    Unit,
+)
 from shian.trace.verification import verify_receipt
 
 
@@ -183,9 +196,38 @@ def _add_lines(receipt: Receipt, lines: Sequence[tuple[Lot, Decimal]]) -> list[R
     return created
 
 
+# Receipts through which a buyer holds the goods: recorded by itself, or confirmed/corrected (not pending, not disputed).
+HOLDING_STATUSES = selectors.HOLDING_STATUSES
+
+
+def held_quantities(operator: Operator, lots: Sequence[Lot]) -> dict[int, Decimal]:
+    """How much of each lot the operator holds, per movement: all of its own lots, and for a lot it
+    received, what arrived (the confirmed quantity where the buyer gave one). No stock ledger is kept:
+    each shipment or transformation is checked against this ceiling, not against earlier movements."""
+    out = {lot.pk: lot.quantity for lot in lots if lot.product.owner_id == operator.pk}
+    others = [lot.pk for lot in lots if lot.pk not in out]
+    if others:
+        received = (ReceiptLine.objects.filter(lot_id__in=others, receipt__buyer=operator, receipt__status__in=HOLDING_STATUSES)
+                    .values("lot_id").annotate(total=Sum(Coalesce("quantity_confirmed", "quantity"))))
+        out.update({row["lot_id"]: row["total"] for row in received})
+    return out
+
+
+def _check_held(operator: Operator, pairs: Sequence[tuple[Lot, Decimal]]) -> None:
+    """Every lot is the operator's own or was received by it, in at most the quantity it holds."""
+    held = held_quantities(operator, [lot for lot, _q in pairs])
+    for lot, qty in pairs:
+        if lot.pk not in held or not held[lot.pk]:
+            raise Invalid(_("Lot %(lot)s is neither the operator's own nor received by it (confirm the receipt first).") % {"lot": lot.lot_code},
+                          code="lot_not_held", field="lines")
+        if qty > held[lot.pk]:
+            raise Invalid(_("Lot %(lot)s has only %(q)s %(unit)s.") % {"lot": lot.lot_code, "q": held[lot.pk], "unit": lot.get_unit_display()},
+                          code="quantity_exceeds_lot", field="lines")
+
+
 def shipment_create(*, supplier: Operator, buyer: Operator, shipped_on: date, lines: Sequence[LineIn], note: str = "",
                     by: User | None = None) -> Shipment:
-    """Record a shipment of the supplier's own lots to a buyer on the platform (供销关系确认, step one).
+    """Record a shipment of lots the supplier holds (its own, or received) to a buyer on the platform (供销关系确认, step one).
 
     The buyer gets a pending receipt with the same lines, verified at once; the buyer then confirms,
     corrects or disputes it. The shipment itself is never changed by the buyer's answer.
@@ -198,12 +240,7 @@ def shipment_create(*, supplier: Operator, buyer: Operator, shipped_on: date, li
         raise Invalid(_("Choose a lot for every line."), code="lot_required", field="lines")
     pairs = [(line.lot, line.quantity) for line in lines if line.lot is not None]
     _refuse_duplicate_lots([lot for lot, _q in pairs])
-    for lot, qty in pairs:
-        if lot.product.owner_id != supplier.pk:
-            raise Invalid(_("Lot %(lot)s is not the supplier's own.") % {"lot": lot.lot_code}, code="lot_not_own", field="lines")
-        if qty > lot.quantity:
-            raise Invalid(_("Lot %(lot)s has only %(q)s %(unit)s.") % {"lot": lot.lot_code, "q": lot.quantity, "unit": lot.get_unit_display()},
-                          code="quantity_exceeds_lot", field="lines")
+    _check_held(supplier, pairs)
     with acting_as(by), transaction.atomic():
         shipment = Shipment(supplier=supplier, buyer=buyer, shipped_on=shipped_on, note=note.strip())
         _clean(shipment)
@@ -421,3 +458,64 @@ def receipt_attach_upload(*, receipt: Receipt, file: IO[bytes] | Any, name: str,
         doc, _created = document_upload(file=file, name=name, kind=kind, issued_on=issued_on, valid_until=valid_until, owner=receipt.buyer,
                                         size=size, by=by)
         return receipt_attach_documents(receipt=receipt, documents=[doc], by=by), doc
+
+
+# --- transformations --------------------------------------------------------------------------
+
+def transformation_record(*, operator: Operator, kind: str, transformed_on: date, inputs: Sequence[LineIn], outputs: Sequence[LineIn],
+                          note: str = "", by: User | None = None) -> Transformation:
+    """Record input lots turned into output lots (processing, mixing, repacking) and its EPCIS TransformationEvent.
+
+    Inputs are lots the operator holds (its own or received, up to the quantity held); outputs are
+    its own lots, existing or new (a new lot's quantity is the output quantity). A lot cannot be
+    both an input and an output.
+    """
+    if kind not in Transformation.Kind.values:
+        raise Invalid(_("Unknown kind of transformation."), code="transformation_kind", field="kind")
+    if not inputs:
+        raise Invalid(_("Add at least one input lot."), code="inputs_required", field="inputs")
+    if not outputs:
+        raise Invalid(_("Add at least one output lot."), code="outputs_required", field="outputs")
+    for group, field in ((inputs, "inputs"), (outputs, "outputs")):
+        for line in group:
+            if line.quantity is None or line.quantity <= 0:
+                raise Invalid(_("The quantity must be positive."), code="quantity_positive", field=field)
+    if any(line.lot is None for line in inputs):
+        raise Invalid(_("Choose a lot for every line."), code="lot_required", field="inputs")
+    in_pairs = [(line.lot, line.quantity) for line in inputs if line.lot is not None]
+    _refuse_duplicate_lots([lot for lot, _q in in_pairs])
+    _check_held(operator, in_pairs)
+    for line in outputs:
+        owner_id = line.lot.product.owner_id if line.lot is not None else (line.new_lot.product.owner_id if line.new_lot else None)
+        if owner_id is None:
+            raise Invalid(_("Choose a lot for every line."), code="lot_required", field="outputs")
+        if owner_id != operator.pk:
+            raise Invalid(_("An output lot must be of the operator's own products."), code="output_not_own", field="outputs")
+    with acting_as(by), transaction.atomic():
+        out_pairs: list[tuple[Lot, Decimal]] = []
+        for line in outputs:
+            if line.lot is not None:
+                out_pairs.append((line.lot, line.quantity))
+            else:
+                assert line.new_lot is not None
+                new = line.new_lot
+                out_pairs.append((_lot_create(product=new.product, lot_code=new.lot_code, production_date=new.production_date,
+                                              quantity=line.quantity, unit=new.unit, expiry_date=new.expiry_date), line.quantity))
+        ids = [lot.pk for lot, _q in in_pairs + out_pairs]
+        if len(ids) != len(set(ids)):
+            raise Invalid(_("A lot appears once per transformation, as an input or as an output."), code="lot_repeated", field="outputs")
+        record = Transformation(operator=operator, kind=kind, transformed_on=transformed_on, note=note.strip())
+        _clean(record)
+        record.save()
+        rows = [TransformationLine(transformation=record, role=TransformationLine.Role.INPUT, lot=lot, quantity=q) for lot, q in in_pairs]
+        rows += [TransformationLine(transformation=record, role=TransformationLine.Role.OUTPUT, lot=lot, quantity=q) for lot, q in out_pairs]
+        created = TransformationLine.objects.bulk_create(rows)
+        audit.record_changes_bulk(created, operator=lambda r: operator.pk)
+        record_platform_events([epcis_events.transformation_event(
+            transformation_id=record.pk, kind=kind, when=transformed_on, operator_uscc=operator.uscc,
+            inputs=[epcis_events.Line(lot.epc_class, q, lot.unit) for lot, q in in_pairs],
+            outputs=[epcis_events.Line(lot.epc_class, q, lot.unit) for lot, q in out_pairs])], operator=operator, by=by)
+        audit.record_event("transformation.recorded", obj=record, operator_id=operator.pk,
+                           data={"kind": kind, "inputs": [[lot.pk, str(q)] for lot, q in in_pairs],
+                                 "outputs": [[lot.pk, str(q)] for lot, q in out_pairs]})
+        return record

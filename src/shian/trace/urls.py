@@ -18,4 +18,9 @@ urlpatterns = [
     path("products/<int:product_id>/", views.product_detail, name="trace-product-detail"),
     path("lots/<int:lot_id>/trace/", views.lot_trace, name="trace-lot-trace"),
     path("documents/<int:document_id>/file", views.document_file, name="trace-document-file"),
+    path("transformations/", views.transformation_list, name="trace-transformation-list"),
+    path("transformations/new/", views.transformation_new, name="trace-transformation-new"),
+    path("transformations/<int:transformation_id>/", views.transformation_detail, name="trace-transformation-detail"),
+    path("recall/", views.recall_scope, name="trace-recall"),
+    path("recall/export.xlsx", views.recall_export, name="trace-recall-export"),
 ]

@@ -6,6 +6,7 @@ Each view parses input, checks access through the selectors, calls at most one s
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,32 +15,37 @@ from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
 from shian.core.pagination import CappedPaginator
-from shian.trace import graph, rules, selectors, services
+from shian.trace import epcis_events, graph, graph_view, recall, rules, selectors, services
 from shian.trace.forms import (
     DisputeForm,
     LotForm,
     ProductForm,
+    RecallForm,
     ReceiptForm,
     ReceiptLineForm,
     ShipmentForm,
     ShipmentLineForm,
+    TransformationForm,
+    TransformationOutputForm,
     UploadForm,
 )
-from shian.trace.models import Receipt
+from shian.trace.models import Receipt, TransformationLine
 from shian.trace.resolve import LineSpec, resolve_lines
+from shian.trace.steps import step_label
 
 PAGE_SIZE = 25
 LINE_ROWS = 5
 ReceiptLines = formset_factory(ReceiptLineForm, extra=LINE_ROWS, max_num=50)
 ShipmentLines = formset_factory(ShipmentLineForm, extra=LINE_ROWS, max_num=50)
+OutputLines = formset_factory(TransformationOutputForm, extra=2, max_num=20)
 
 
 def _principal(request: HttpRequest) -> access.Principal:
@@ -303,13 +309,6 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-# CBV business steps the platform records, and the ones other systems commonly send, as people say them.
-STEP_LABELS = {
-    "shipping": gettext_lazy("Shipping"), "receiving": gettext_lazy("Receiving"), "repackaging": gettext_lazy("Repackaging"),
-    "commissioning": gettext_lazy("Commissioning"), "packing": gettext_lazy("Packing"), "transporting": gettext_lazy("Transporting"),
-    "storing": gettext_lazy("Storing"), "retail_selling": gettext_lazy("Retail sale"), "accepting": gettext_lazy("Accepting"),
-    "inspecting": gettext_lazy("Inspecting"), "sensor_reporting": gettext_lazy("Sensor reading"), "destroying": gettext_lazy("Destroying"),
-}
 
 
 @login_required
@@ -317,10 +316,115 @@ STEP_LABELS = {
 def lot_trace(request: HttpRequest, lot_id: int) -> HttpResponse:
     """A lot's trace back (to the origin) and forward (to the last receiver) as two timelines."""
     lot, back, forward = graph.lot_trace(_principal(request), lot_id)
-    for result in (back, forward):
+    _label_steps(back, forward)
+    owner = {"id": epcis_events.party(lot.product.owner.uscc), "name": lot.product.owner.name}
+    return render(request, "trace/lot_trace.html", {"lot": lot, "back": back, "forward": forward,
+                                                    "graph_view": graph_view.layout(owner, back, forward)})
+
+
+def _label_steps(*results: dict[str, Any] | None) -> None:
+    for result in results:
         for edge in (result or {}).get("edges", ()):
-            edge["step_label"] = STEP_LABELS.get(edge["biz_step"]) or edge["biz_step"] or edge["event_type"]
-    return render(request, "trace/lot_trace.html", {"lot": lot, "back": back, "forward": forward})
+            edge["step_label"] = step_label(edge["biz_step"], edge["event_type"])
+
+
+# --- transformations --------------------------------------------------------------------------
+
+@login_required
+@page_errors
+def transformation_list(request: HttpRequest) -> HttpResponse:
+    principal = access.require(_principal(request), "trace", "view")
+    page = CappedPaginator(selectors.transformation_list(principal), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "trace/transformation_list.html", {"page": page, "querystring": "",
+                                                              "can_record": access.can(principal, "trace", "record")})
+
+
+@login_required
+@page_errors
+def transformation_detail(request: HttpRequest, transformation_id: int) -> HttpResponse:
+    record = selectors.transformation_for(_principal(request), transformation_id)
+    lines = list(record.lines.select_related("lot__product"))
+    return render(request, "trace/transformation_detail.html", {
+        "record": record, "inputs": [ln for ln in lines if ln.role == TransformationLine.Role.INPUT],
+        "outputs": [ln for ln in lines if ln.role == TransformationLine.Role.OUTPUT]})
+
+
+@login_required
+@page_errors
+def transformation_new(request: HttpRequest) -> HttpResponse:
+    """Record input lots turned into new lots (processing, mixing, repacking)."""
+    principal = access.require(_principal(request), "trace", "record")
+    held = selectors.lots_for_recording_qs(principal)
+    own_lots = selectors.lots_owned_for_recording_qs(principal)
+    products = selectors.products_for_recording_qs(principal).order_by("name")
+    form = TransformationForm(request.POST or None, ask_operator=_asks_operator(principal))
+    inputs = ShipmentLines(request.POST or None, prefix="inputs", form_kwargs={"lots": held})
+    outputs = OutputLines(request.POST or None, prefix="outputs", form_kwargs={"products": products, "lots": own_lots})
+    held_choices = [(lot.pk, f"{lot.product.name} · {lot.lot_code} · {lot.trace_code}")
+                    for lot in held.select_related("product").order_by("-production_date", "-id")[:200]]
+    _share_choices(inputs, "lot", held_choices)
+    _share_choices(outputs, "product", [(p.pk, str(p)) for p in products[:500]])
+    _share_choices(outputs, "lot", [(lot.pk, f"{lot.product.name} · {lot.lot_code}")
+                                    for lot in own_lots.select_related("product").order_by("-production_date", "-id")[:200]])
+    error = None
+    if request.method == "POST" and form.is_valid() and inputs.is_valid() and outputs.is_valid():
+        d = form.cleaned_data
+        try:
+            operator = selectors.acting_operator(principal, d.get("operator_id"))
+            ins = resolve_lines(principal, _line_specs(inputs), allow_new=False)
+            outs = resolve_lines(principal, _line_specs(outputs), allow_new=True)
+            record = services.transformation_record(operator=operator, kind=d["kind"], transformed_on=d["transformed_on"], inputs=ins,
+                                                    outputs=outs, note=d["note"], by=request.user)  # type: ignore[arg-type]
+        except (Invalid, NotFound) as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Transformation recorded."))
+            return redirect("trace-transformation-detail", transformation_id=record.pk)
+    return render(request, "trace/transformation_form.html", {"form": form, "inputs": inputs, "outputs": outputs, "error": error},
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- recall scope -----------------------------------------------------------------------------
+
+def _recall_from(request: HttpRequest) -> tuple[RecallForm, dict[str, Any] | None]:
+    """The form (bound to the query string) and, when it is valid, the recall scope."""
+    principal = access.require(_principal(request), "trace", "view")
+    form = RecallForm(request.GET if "codes" in request.GET else None)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    lots = selectors.lots_by_trace_code(principal, d["codes"])
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(d["since"], time.min, tz) if d.get("since") else None
+    until = datetime.combine(d["until"], time.min, tz) + timedelta(days=1) if d.get("until") else None
+    scope = recall.recall_scope([lots[c].pk for c in d["codes"]], principal=principal, since=since, until=until)
+    _label_steps(scope)
+    return form, scope
+
+
+@login_required
+@page_errors
+def recall_scope(request: HttpRequest) -> HttpResponse:
+    """What a recall of one or more lots must reach: affected lots, who holds how much, every event."""
+    try:
+        form, scope = _recall_from(request)
+    except (Invalid, NotFound) as exc:
+        form, scope = RecallForm(request.GET), None
+        form.add_error(None, exc.message)
+    return render(request, "trace/recall.html", {"form": form, "scope": scope, "querystring": request.GET.urlencode()},
+                  status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+@login_required
+@page_errors
+def recall_export(request: HttpRequest) -> HttpResponse:
+    """The recall scope as Excel: one row per traceability event and lot with its key data elements."""
+    form, scope = _recall_from(request)
+    if scope is None:
+        raise Invalid(" ".join(str(e) for errs in form.errors.values() for e in errs) or _("Give at least one trace code."), code="recall_form")
+    response = HttpResponse(recall.rows_xlsx(scope), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="recall-scope.xlsx"'
+    return response
 
 
 # --- documents --------------------------------------------------------------------------------
