@@ -50,11 +50,13 @@ from shian.registry.models import (
     SelfInspection,
     StaffMember,
 )
+from shian.trace import demo as trace_demo
 
 REFERENCE_DATE = date(2026, 11, 25)  # "today" of the generated data, fixed for reproducibility
 DEFAULT_SEED = 20261125
 DEMO_PASSWORD = "Shian-demo-2026"
 SCALES = {"small": 3_000, "large": 100_000}
+TRADE_DAYS = 120  # the supply network's trade spans this many days before REFERENCE_DATE
 CHUNK = 2_000  # operators planned and written per round (bounds memory at the large scale)
 BATCH = 2_000  # bulk_create batch size
 
@@ -981,6 +983,12 @@ def generate(*, scale: str | int = "small", seed: int = DEFAULT_SEED, stdout: Te
             orgs.append(writer.demo_org)
         users = _create_users()
         counts = {"jurisdictions": 1 + len(tree.districts) + len(tree.streets), "organisations": len(orgs), "users": len(users), **writer.counts}
+        refresh_planner_statistics()
+        _say(stdout, f"经营主体已生成（{time.monotonic() - started:.1f} 秒），正在生成供应链追溯数据……")
+        trade = trace_demo.generate(seed=seed, start=REFERENCE_DATE - timedelta(days=TRADE_DAYS), end=REFERENCE_DATE, scale=count)
+        counts.update({f"trace_{k}": v for k, v in trade.items()})
+        _say(stdout, f"供应链追溯数据已生成：{trade['lots']} 个批次、{trade['shipments']} 次发货、{trade['transformations']} 次加工"
+                     f"（{time.monotonic() - started:.1f} 秒）。")
         audit.record_event(
             "demo.generated", obj=orgs[0], data={"seed": seed, "scale": str(scale), "counts": counts, "reference_date": REFERENCE_DATE.isoformat()}
         )
