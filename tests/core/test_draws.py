@@ -26,7 +26,7 @@ def test_rule_is_sha256_ranking_and_tampering_is_caught() -> None:
     by_hand = sorted(pool, key=lambda k: hashlib.sha256(f"seed:{k}".encode()).hexdigest())[:2]
     assert list(result.drawn) == by_hand
     assert result.pool_hash == hashlib.sha256("\n".join(sorted(pool)).encode()).hexdigest()
-    assert draws.verify([*pool, "F6"], result) == ["pool_hash", "drawn"] or draws.verify([*pool, "F6"], result)[0] == "pool_hash"
+    assert "pool_hash" in draws.verify([*pool, "F6"], result)
     forged = draws.Draw(result.seed, result.pool_hash, result.pool_size, 2, tuple(reversed(result.drawn)))
     assert draws.verify(pool, forged) == ["drawn"]
     assert draws.sub_seed("s", "op1") != draws.sub_seed("s", "op2")
