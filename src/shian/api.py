@@ -131,6 +131,8 @@ def _register_routers() -> None:
     api.add_router("/", core_router)
     api.add_router("/", registry_router)
     api.add_router("/trace", trace_router)
+    api.add_router("/coldchain", "shian.coldchain.api.router")
+    api.add_router("/certificates", "shian.certificates.api.router")
 
 
 _register_routers()

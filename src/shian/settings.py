@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "shian.trace",
     "shian.demo",
     "shian.epcis",
+    "shian.certificates",
+    "shian.coldchain",
 ]
 
 MIDDLEWARE = [

@@ -298,6 +298,98 @@ ROUTES += [
                  body=lambda w: {"trace_codes": [_own_lot_code(w)]}),
 ]
 
+# --- produce certificates (shian.certificates) ------------------------------------------------------
+
+def _cert(w: World) -> dict[str, Any]:
+    """Once per world: a farm of op1's organisation (蓬江区) issues c1 (checked at a market of op3's organisation
+    in 江海区) and c2 (never checked)."""
+    from shian.certificates import services as cert_services
+    from shian.certificates.models import ProduceCertificate
+    from shian.registry.models import Operator
+    from tests.certificates.conftest import build_produce
+
+    if not ProduceCertificate.objects.filter(product_name="矩阵菜心").exists():
+        p = build_produce(w)
+        c1 = p.issue(product_name="矩阵菜心")
+        p.issue(product_name="矩阵生菜")
+        cert_services.certificate_check(code=c1.code, market=p.market)
+    c1 = ProduceCertificate.objects.get(product_name="矩阵菜心")
+    c2 = ProduceCertificate.objects.get(product_name="矩阵生菜")
+    return {"c1": c1.pk, "c1_code": c1.code, "c2": c2.pk, "c2_code": c2.code, "farm": c1.issuer_id,
+            "market": Operator.objects.get(types__code="market").pk}
+
+
+CERT_LISTERS = {**LISTERS, "cdc_user": 403, "lab_user": 403, "public_user": 403}
+# c2: issued by the farm in 蓬江区; op3's organisation and 江海区 do not see it (404).
+CERT_VIEWERS_FARM = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200,
+                     "admin": 200, "lab_user": 403, "cdc_user": 403, "public_user": 403}
+# c1 was checked at the market in 江海区: its regulator and the market's organisation see it too.
+CERT_VIEWERS_CHECKED = {**CERT_VIEWERS_FARM, "other_district_regulator": 200, "other_operator_user": 200}
+CERT_ISSUER_PAGE = {"operator_user": 200, "admin": 200, "other_operator_user": 404}
+CERT_ISSUER_POST = {"operator_user": 302, "admin": 302, "other_operator_user": 404}
+CERT_ISSUER_API = {"operator_user": 200, "admin": 200, "other_operator_user": 404}
+CERT_MARKET = {"other_operator_user": 200, "admin": 200}
+
+
+def _with_certs(url: str) -> Callable[[World], str]:
+    """A URL that needs no id, once the world has its farm, market and certificates."""
+    return lambda w: (_cert(w), url)[1]
+
+
+def _cert_issue(w: World) -> dict[str, Any]:
+    return {"issuer_id": _cert(w)["farm"], "product_name": "菜心", "category": "A01", "quantity": "10", "issued_on": "2026-03-02",
+            "basis": "self_test"}
+
+
+def _cert_reissue(w: World) -> dict[str, Any]:
+    return {"holder_id": w.op1.pk, "kind": "repacking", "parents": [{"code": _cert(w)["c2_code"], "quantity": "1"}], "quantity": "1",
+            "basis": "self_test", "contact_phone": "0750-1111111"}
+
+
+ROUTES += [
+    # pages
+    _trace_route("certificate-list", "get", _with_certs("/certificates/"), CERT_LISTERS, 403),
+    _trace_route("certificate-check-list", "get", _with_certs("/certificates/checks/"), CERT_LISTERS, 403),
+    _trace_route("certificate-new", "get", _with_certs("/certificates/new/"), {"operator_user": 200, "admin": 200}, 403),
+    _trace_route("certificate-reissue", "get", _with_certs("/certificates/reissue/"), {"operator_user": 200, "other_operator_user": 200, "admin": 200},
+                 403),
+    _trace_route("certificate-check", "get", _with_certs("/certificates/check/"), CERT_MARKET, 403),
+    _trace_route("certificate-check post", "post", _with_certs("/certificates/check/"), CERT_MARKET, 403,
+                 body=lambda w: {"code": _cert(w)["c1_code"]}, multipart=True),
+    _trace_route("certificate-detail", "get", lambda w: f"/certificates/{_cert(w)['c2']}/", CERT_VIEWERS_FARM, 404),
+    _trace_route("certificate-detail checked", "get", lambda w: f"/certificates/{_cert(w)['c1']}/", CERT_VIEWERS_CHECKED, 404),
+    _trace_route("certificate-qr", "get", lambda w: f"/certificates/{_cert(w)['c2']}/qr.png", CERT_VIEWERS_FARM, 404),
+    _trace_route("certificate-revoke", "get", lambda w: f"/certificates/{_cert(w)['c2']}/revoke/", CERT_ISSUER_PAGE, 403),
+    _trace_route("certificate-revoke post", "post", lambda w: f"/certificates/{_cert(w)['c2']}/revoke/", CERT_ISSUER_POST, 403,
+                 body=lambda w: {"reason": "品名写错"}, multipart=True),
+    Route("certificate-public", "get", lambda w: f"/certificates/c/{_cert(w)['c2_code']}/", {}, 200, 200),
+    # API
+    _trace_route("GET /api/v1/certificates", "get", _with_certs("/api/v1/certificates"), CERT_LISTERS, 403),
+    _trace_route("POST /api/v1/certificates", "post", _with_certs("/api/v1/certificates"), {"operator_user": 201, "admin": 201, "other_operator_user": 404},
+                 403, body=_cert_issue),
+    _trace_route("GET /api/v1/certificates/{certificate_id}", "get", lambda w: f"/api/v1/certificates/{_cert(w)['c2']}", CERT_VIEWERS_FARM, 404),
+    _trace_route("POST /api/v1/certificates/reissue", "post", lambda w: "/api/v1/certificates/reissue",
+                 {"operator_user": 201, "admin": 201, "other_operator_user": 404}, 403, body=_cert_reissue),
+    _trace_route("POST /api/v1/certificates/{certificate_id}/revoke", "post", lambda w: f"/api/v1/certificates/{_cert(w)['c2']}/revoke",
+                 CERT_ISSUER_API, 403, body=lambda w: {"reason": "品名写错"}),
+    _trace_route("POST /api/v1/certificates/check", "post", lambda w: "/api/v1/certificates/check",
+                 {"other_operator_user": 201, "admin": 201, "operator_user": 404}, 403,
+                 body=lambda w: {"code": _cert(w)["c1_code"], "market_id": _cert(w)["market"]}),
+    _trace_route("GET /api/v1/certificates/checks", "get", _with_certs("/api/v1/certificates/checks"), CERT_LISTERS, 403),
+]
+
+# --- consumer page and QR labels (shian.trace.consumer_views) ---------------------------------------
+# The consumer page is public: every persona and anonymous visitors get it. A label: the producer's users (op1's own lot) and
+# the regulators of its jurisdiction; another operator and another district 404; roles without trace access 403.
+
+ROUTES += [
+    Route("consumer-digital-link", "get", lambda w: (_trace(w), "/01/06901234567892/10/LC2026-01")[1], {}, 200, 200),
+    Route("consumer-trace-code", "get", lambda w: f"/t/{_trace(w)['trace_code']}", {}, 200, 200),
+    Route("consumer-lookup", "get", lambda w: "/t/", {}, 200, 200),
+    _trace_route("trace-lot-label", "get", lambda w: f"/trace/lots/{_trace(w)['own_lot']}/label/", TRACE_VIEWERS_OP1, 404),
+    _trace_route("trace-lot-label-file", "get", lambda w: f"/trace/lots/{_trace(w)['own_lot']}/label.pdf", TRACE_VIEWERS_OP1, 404),
+]
+
 EPCIS_DOC = {
     "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0",
     "creationDate": "2026-05-01T08:00:00+08:00",
@@ -334,6 +426,98 @@ ROUTES += [
     Route("GET /epcis/events/{event_id}", "get", lambda w: f"/epcis/events/{_epcis_event_id(w)}",
           {"operator_user": 200, "admin": 200, "city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200,
            "cdc_user": 200, "lab_user": 403, "public_user": 403}, 404, 401),
+]
+
+
+# --- cold chain and imported food (shian.coldchain) ------------------------------------------------
+# A central warehouse (cold store) in 蓬江区 owned by op1's organisation (operator_user), a held entry imported by op3
+# (other_operator_user: reads only) with every required certificate, and a released entry for the public page.
+# Regulators see by the warehouse's jurisdiction (another district: 404) and may release or reject; inspectors read.
+
+def _coldchain(w: World) -> dict[str, Any]:
+    """Once per world: the warehouse, a held entry with its certificates (releasable) and a released entry."""
+    from shian.coldchain import services as cc_services
+    from shian.coldchain.models import FirstStopEntry
+    from tests.coldchain.conftest import attach_all, make_warehouse, register
+
+    held = FirstStopEntry.objects.filter(status="held").select_related("warehouse").first()
+    if held is None:
+        warehouse = make_warehouse(w)
+        held = register(warehouse, importer=w.op3)
+        attach_all(held)
+        released = register(warehouse, lot_code="BR-002")
+        attach_all(released)
+        cc_services.release(entry=released)
+    released = FirstStopEntry.objects.get(status="released")
+    return {"warehouse": held.warehouse_id, "entry": held.pk, "lot": held.lot_id, "certificate": held.certificates.first().pk,
+            "release_code": released.release_code}
+
+
+def _cc_pdf(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("核酸检测报告.pdf", b"%PDF-1.4 coldchain matrix"), "kind": "nucleic_acid_report", "issued_on": "2026-01-05"}
+
+
+def _cc_entry_body(w: World) -> dict[str, Any]:
+    return {"warehouse_id": _coldchain(w)["warehouse"], "importer_id": w.op3.pk, "product_name": "冷冻白虾", "category": "A06", "lot_code": "EC-9",
+            "production_date": "2026-01-01", "quantity": "100", "origin_country": "EC", "customs_declaration_number": "517120261000012345",
+            "entry_date": "2026-01-10", "storage_class": "frozen"}
+
+
+def _cc_readings(w: World) -> dict[str, Any]:
+    return {"readings": [{"time": "2026-01-10T08:00:00+08:00", "value": -20, "device": "T-1"}]}
+
+
+def _cc(name: str, method: str, url: Callable[[World], str], expect: dict[str, int], default: int = 403, *,
+        body: Callable[[World], dict[str, Any]] | None = None, multipart: bool = False, anonymous: int | None = None) -> Route:
+    page = not name.split(" ", 1)[-1].startswith("/api/")
+    return Route(name, method, url, expect, default, anonymous if anonymous is not None else (302 if page else 401), body=body,
+                 multipart=multipart)
+
+
+CC_VIEW = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200,
+           "other_operator_user": 200, "admin": 200, "other_district_regulator": 404}
+CC_LIST = {**CC_VIEW, "other_district_regulator": 200}
+CC_EXCURSIONS = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "inspector": 200,
+                 "admin": 200}
+CC_DECIDE = {"operator_user": 200, "admin": 200, "city_regulator": 200, "district_regulator": 200, "station_officer": 200,
+             "other_district_regulator": 404}
+CC_DECIDE_PAGE = {k: (302 if v == 200 else v) for k, v in CC_DECIDE.items()}
+_E = lambda w: _coldchain(w)["entry"]  # noqa: E731
+_L = lambda w: _coldchain(w)["lot"]  # noqa: E731
+
+ROUTES += [
+    # pages
+    _cc("coldchain-entry-list", "get", lambda w: "/coldchain/", CC_LIST),
+    _cc("coldchain-entry-new", "get", lambda w: "/coldchain/new/", {"operator_user": 200, "other_operator_user": 200, "admin": 200}),
+    _cc("coldchain-excursions", "get", lambda w: "/coldchain/excursions/", CC_EXCURSIONS),
+    _cc("coldchain-entry-detail", "get", lambda w: f"/coldchain/{_E(w)}/", CC_VIEW),
+    _cc("coldchain-entry-attach", "post", lambda w: f"/coldchain/{_E(w)}/certificates/", {"operator_user": 302, "admin": 302},
+        body=_cc_pdf, multipart=True),
+    _cc("coldchain-certificate-file", "get", lambda w: f"/coldchain/{_E(w)}/certificates/{_coldchain(w)['certificate']}/file", CC_VIEW),
+    _cc("coldchain-entry-release", "post", lambda w: f"/coldchain/{_E(w)}/release/", CC_DECIDE_PAGE),
+    _cc("coldchain-entry-reject", "post", lambda w: f"/coldchain/{_E(w)}/reject/", CC_DECIDE_PAGE, body=lambda w: {"reason": "证货不符"},
+        multipart=True),
+    _cc("coldchain-lot-temperature", "get", lambda w: f"/coldchain/lots/{_L(w)}/temperature/", CC_VIEW),
+    _cc("coldchain-readings-new", "get", lambda w: f"/coldchain/lots/{_L(w)}/readings/", {"operator_user": 200, "admin": 200}),
+    _cc("coldchain-release-public", "get", lambda w: f"/coldchain/r/{_coldchain(w)['release_code']}/", {}, 200, anonymous=200),
+    # API
+    _cc("GET /api/v1/coldchain/entries", "get", lambda w: "/api/v1/coldchain/entries", CC_LIST),
+    _cc("POST /api/v1/coldchain/entries", "post", lambda w: "/api/v1/coldchain/entries",
+        {"operator_user": 201, "admin": 201, "other_operator_user": 404}, body=_cc_entry_body),
+    _cc("GET /api/v1/coldchain/entries/{entry_id}", "get", lambda w: f"/api/v1/coldchain/entries/{_E(w)}", CC_VIEW),
+    _cc("POST /api/v1/coldchain/entries/{entry_id}/certificates", "post", lambda w: f"/api/v1/coldchain/entries/{_E(w)}/certificates",
+        {"operator_user": 201, "admin": 201}, body=_cc_pdf, multipart=True),
+    _cc("POST /api/v1/coldchain/entries/{entry_id}/release", "post", lambda w: f"/api/v1/coldchain/entries/{_E(w)}/release", CC_DECIDE),
+    _cc("POST /api/v1/coldchain/entries/{entry_id}/reject", "post", lambda w: f"/api/v1/coldchain/entries/{_E(w)}/reject", CC_DECIDE,
+        body=lambda w: {"reason": "证货不符"}),
+    _cc("POST /api/v1/coldchain/lots/{lot_id}/readings", "post", lambda w: f"/api/v1/coldchain/lots/{_L(w)}/readings",
+        {"operator_user": 201, "admin": 201}, body=_cc_readings),
+    _cc("GET /api/v1/coldchain/lots/{lot_id}/readings", "get", lambda w: f"/api/v1/coldchain/lots/{_L(w)}/readings", CC_VIEW),
+    _cc("GET /api/v1/coldchain/excursions", "get", lambda w: "/api/v1/coldchain/excursions", CC_EXCURSIONS),
+]
+
 ]
 
 

@@ -104,6 +104,24 @@ RULES: dict[str, dict[str, dict[str, Scope]]] = {
         "record": {Role.OPERATOR: "own", Role.ADMIN: "all"},
         "verify_list": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.STATION_OFFICER: _J, Role.INSPECTOR: _J, Role.ADMIN: "all"},
     },
+    # Produce certificates (shian.certificates). "view" covers certificates whose issuer, or the market
+    # that checked them, is in scope; "record" is issue/re-issue/revoke for own operators; "check" is a
+    # market's entry check (the service also requires the operator to be of type market).
+    "certificate": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "record": {Role.OPERATOR: "own", Role.ADMIN: "all"},
+        "check": {Role.OPERATOR: "own", Role.ADMIN: "all"},
+    },
+    # Cold chain and imported food (shian.coldchain): scoped by the central warehouse. "own" is the
+    # warehouse's organisation; importers, lot owners and later holders also view (read only, in the
+    # selectors). "release" is release or rejection: the warehouse and the regulators of its jurisdiction.
+    "coldchain": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "record": {Role.OPERATOR: "own", Role.ADMIN: "all"},
+        "release": {**_REGULATOR_WRITE, Role.OPERATOR: "own"},
+        "excursion_list": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.STATION_OFFICER: _J, Role.INSPECTOR: _J,
+                           Role.ADMIN: "all"},
+    },
 }
 
 

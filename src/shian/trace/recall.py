@@ -123,7 +123,7 @@ def recall_scope(lot_ids: Sequence[int], *, principal: Principal | None, since: 
     for lot_id in ids:
         _merge(merged, graph.trace_forward(lots[lot_id].epc_class, principal=principal, since=since, until=until))
     nodes: dict[str, dict[str, Any]] = merged["nodes"]
-    edges = sorted(merged["edges"].values(), key=lambda e: (e["time"], e["event_id"]))
+    edges = sorted(merged["edges"].values(), key=lambda e: e["time"])  # stable: keeps the walk's (time, stored order)
     return {
         "lots": [lots[i] for i in ids],
         "affected": sorted(nodes.values(), key=lambda n: (n["depth"], n["identifier"])),

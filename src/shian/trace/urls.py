@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shian.trace import views
+from shian.trace import consumer_views, views
 
 urlpatterns = [
     path("receipts/", views.receipt_list, name="trace-receipt-list"),
@@ -17,6 +17,8 @@ urlpatterns = [
     path("products/", views.product_list, name="trace-product-list"),
     path("products/<int:product_id>/", views.product_detail, name="trace-product-detail"),
     path("lots/<int:lot_id>/trace/", views.lot_trace, name="trace-lot-trace"),
+    path("lots/<int:lot_id>/label/", consumer_views.lot_label, name="trace-lot-label"),
+    path("lots/<int:lot_id>/label.<str:fmt>", consumer_views.lot_label_file, name="trace-lot-label-file"),
     path("documents/<int:document_id>/file", views.document_file, name="trace-document-file"),
     path("transformations/", views.transformation_list, name="trace-transformation-list"),
     path("transformations/new/", views.transformation_new, name="trace-transformation-new"),
