@@ -45,6 +45,14 @@ def _sync_jobs(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Cached pages (the consumer page) must not leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tmp_var(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -143,3 +151,11 @@ def require_postgres() -> None:
     """Skip on SQLite; scripts/test.sh runs these in its PostgreSQL pass and fails CI if that pass did not run."""
     if not on_postgres():
         pytest.skip("PostgreSQL test skipped: DATABASE_URL is not a PostgreSQL database")
+
+
+def dossier_budget() -> int:
+    """The dossier page's query budget: the registry's own queries plus at most 3 per registered section
+    (each module's section is a handful of indexed queries, never one per row)."""
+    from shian.core import dossier
+
+    return 14 + 3 * len(dossier._SECTIONS)

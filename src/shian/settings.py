@@ -187,7 +187,15 @@ SHIAN_TRACE_DISABLED_RULES = tuple(r for r in os.environ.get("SHIAN_TRACE_DISABL
 SHIAN_EPCIS_MAX_BYTES = int(os.environ.get("SHIAN_EPCIS_MAX_BYTES", str(20 * 1024 * 1024)))
 SHIAN_EPCIS_MAX_EVENTS = int(os.environ.get("SHIAN_EPCIS_MAX_EVENTS", "50000"))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Consumer QR page: seconds a lot's rendered page is cached (0: off), and the resolver host printed in QR labels
+# (default: the request's host).
+SHIAN_CONSUMER_CACHE_SECONDS = int(os.environ.get("SHIAN_CONSUMER_CACHE_SECONDS", "60"))
+SHIAN_RESOLVER_BASE = os.environ.get("SHIAN_RESOLVER_BASE", "")
+# Produce-certificate entry-check rules switched off (keys from shian/certificates/rules.py), comma-separated.
+SHIAN_CERTIFICATE_DISABLED_RULES = tuple(r for r in os.environ.get("SHIAN_CERTIFICATE_DISABLED_RULES", "").split(",") if r)
+
+# The in-process cache holds a few thousand entries per worker (consumer pages); production uses Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 if os.environ.get("SHIAN_REDIS_CACHE_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["SHIAN_REDIS_CACHE_URL"]}
 

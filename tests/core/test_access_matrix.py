@@ -518,8 +518,6 @@ ROUTES += [
     _cc("GET /api/v1/coldchain/excursions", "get", lambda w: "/api/v1/coldchain/excursions", CC_EXCURSIONS),
 ]
 
-]
-
 
 def _expected(route: Route, persona: str | None) -> int:
     if persona is None:

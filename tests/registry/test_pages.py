@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from shian.registry import services
-from tests.conftest import World, make_uscc
+from tests.conftest import World, dossier_budget, make_uscc
 
 
 @pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_dossier_query_budget(world: World, django_assert_max_num_queries) -> No
         services.staff_add(operator=world.op1, name=f"员工{n}")
     client = world.client("district_regulator")
     client.get(f"/operators/{world.op1.pk}/")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(dossier_budget()):
         response = client.get(f"/operators/{world.op1.pk}/")
     assert response.status_code == 200
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shian.trace import services
 from shian.trace.models import Document, Lot, Product, Receipt
 from shian.trace.services import LineIn
-from tests.conftest import World, make_uscc
+from tests.conftest import World, dossier_budget, make_uscc
 from tests.trace.conftest import DAY, Trace, pdf
 
 
@@ -135,7 +135,7 @@ def test_dossier_section_and_timeline(trace: Trace, django_assert_max_num_querie
     producer = next(s for s in client.get(f"/api/v1/operators/{w.op2.pk}").json()["sections"] if s["key"] == "trace")
     assert producer["count"] == 1 and producer["data"]["products"][0]["gtin"] == "06901234567892"
     client.get(f"/operators/{w.op1.pk}/")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(dossier_budget()):
         page = client.get(f"/operators/{w.op1.pk}/")
     assert page.status_code == 200 and w.op2.name in page.content.decode()
     cdc = w.client("cdc_user").get(f"/api/v1/operators/{w.op1.pk}").json()

@@ -32,6 +32,8 @@ from django.db import transaction
 
 from shian.accounts.models import Organisation, User
 from shian.accounts.services import organisation_create, user_create
+from shian.certificates import demo as certificates_demo
+from shian.coldchain import demo as coldchain_demo
 from shian.core import audit
 from shian.core.access import Role
 from shian.core.context import acting_as
@@ -948,6 +950,23 @@ def _say(stdout: TextOut | None, message: str) -> None:
             flush()
 
 
+def _of_type(code: str, limit: int) -> list[Operator]:
+    return list(Operator.objects.filter(types__code=code, status=Operator.Status.ACTIVE).order_by("id")[:limit])
+
+
+def _module_demos(seed: int, count: int) -> dict[str, int]:
+    """The other modules' demo data, each through its own ``demo.generate`` (and so through its services)."""
+    f = max(1, min(4, count // 1500))
+    start = REFERENCE_DATE - timedelta(days=TRADE_DAYS)
+    out = {}
+    out["certificates_issued"] = certificates_demo.generate(_of_type("farm", 40 * f), _of_type("market", 8 * f), random.Random(seed + 1), start,
+                                                            REFERENCE_DATE)
+    buyers = _of_type("wholesaler", 6 * f) + _of_type("restaurant", 10 * f)
+    out["coldchain_entries"] = coldchain_demo.generate(_of_type("cold_store", 3 * f), _of_type("wholesaler", 6 * f), buyers,
+                                                       random.Random(seed + 2), start, REFERENCE_DATE)
+    return out
+
+
 def generate(*, scale: str | int = "small", seed: int = DEFAULT_SEED, stdout: TextOut | None = None) -> DemoResult:
     """Generate the demo city, or return the logins if it already exists (organisation JM-SJ).
 
@@ -987,6 +1006,7 @@ def generate(*, scale: str | int = "small", seed: int = DEFAULT_SEED, stdout: Te
         _say(stdout, f"经营主体已生成（{time.monotonic() - started:.1f} 秒），正在生成供应链追溯数据……")
         trade = trace_demo.generate(seed=seed, start=REFERENCE_DATE - timedelta(days=TRADE_DAYS), end=REFERENCE_DATE, scale=count)
         counts.update({f"trace_{k}": v for k, v in trade.items()})
+        counts.update(_module_demos(seed, count))
         _say(stdout, f"供应链追溯数据已生成：{trade['lots']} 个批次、{trade['shipments']} 次发货、{trade['transformations']} 次加工"
                      f"（{time.monotonic() - started:.1f} 秒）。")
         audit.record_event(

@@ -1,7 +1,7 @@
 """The demo city's supply network, written through the trace services (so every record has its
 EPCIS events, verification flags and audit entries like real use).
 
-Farms → wholesalers and markets → producers and central kitchens (transformations) → retailers,
+Farms (with produce certificates for their lots) → wholesalers and markets → producers and central kitchens (transformations) → retailers,
 restaurants and canteens; restaurants also buy from outside suppliers. Documents are attached
 the way a diligent or a careless business would: the hidden quality of each operator
 (:class:`shian.demo.models.SimulatedOperator`) decides whether a test report or quarantine
@@ -22,6 +22,7 @@ from io import BytesIO
 
 from django.db.models import Prefetch
 
+from shian.certificates import services as certificate_services
 from shian.registry.models import Licence, Operator
 from shian.trace import services
 from shian.trace.models import Document, Lot, Product, Receipt
@@ -157,7 +158,9 @@ def _farm_lots(net: _Network, start: date, end: date, counts: TradeCounts) -> li
             lot = _lot(product, f"F{farm.pk}-{day:%m%d}{k}", day, net.rng.randint(low, high), unit, counts)
             if category == "A04" and not net.careless(farm):
                 _document(Document.Kind.QUARANTINE_CERTIFICATE, farm, lot, day, counts)
-            if not net.careless(farm):  # the produce certificate, as a document (the certificates module issues the real ones)
+            if not net.careless(farm):  # the farm issues a produce certificate for the lot and hands over a copy
+                certificate_services.certificate_issue(issuer=farm, lot=lot, quantity=lot.quantity, basis="quality_control", issued_on=day)
+                counts.extra["produce_certificates"] = counts.extra.get("produce_certificates", 0) + 1
                 _document(Document.Kind.PRODUCE_CERTIFICATE, farm, lot, day, counts)
             out.append((farm, lot))
     return out
