@@ -224,3 +224,21 @@ def test_unreleased_lots(cold: Cold) -> None:
     rejected = services.reject(entry=register(cold.warehouse, lot_code="R-2"), reason="破损")
     ids = [cold.entry.lot_id, released.lot_id, rejected.lot_id, 999999]
     assert services.unreleased_lots(ids) == {cold.entry.lot_id: "held", rejected.lot_id: "rejected"}
+
+
+def test_a_held_lot_cannot_be_shipped_until_released(cold: Cold) -> None:
+    """The trace module asks the cold chain's shipment guard: goods stay in the central warehouse until released."""
+    from shian.core.errors import Invalid as TraceInvalid
+    from shian.trace import services as trace_services
+
+    lot = cold.entry.lot
+    owner = lot.product.owner
+    buyer = cold.world.op1 if owner.pk != cold.world.op1.pk else cold.world.op2
+    line = [trace_services.LineIn(quantity=Decimal(1), lot=lot)]
+    with pytest.raises(TraceInvalid) as held:
+        trace_services.shipment_create(supplier=owner, buyer=buyer, shipped_on=cold.entry.entry_date, lines=line)
+    assert held.value.code == "lot_not_released" and lot.lot_code in held.value.message
+    attach_all(cold.entry)
+    services.release(entry=cold.entry)
+    shipment = trace_services.shipment_create(supplier=owner, buyer=buyer, shipped_on=cold.entry.entry_date, lines=line)
+    assert shipment.pk is not None

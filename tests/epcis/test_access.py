@@ -49,6 +49,18 @@ def test_lab_key_may_not_capture_and_platform_key_may(world: World) -> None:
     assert [e["epcList"] for e in events] == [["urn:epc:id:sgtin:0614141.107346.2"]]
 
 
+def test_other_city_reads_this_citys_events_about_goods_it_handled(world: World) -> None:
+    """Goods shipped to another city: its system captures their arrival and then reads this city's history of them."""
+    services.record_platform_events([_event(7), _event(8)], operator=world.op2, by=None)
+    organisation_create(code="FS-TRACE", name="佛山市追溯平台", kind=Organisation.Kind.PLATFORM, jurisdiction=None)
+    other_city = key_client("FS-TRACE")
+    assert other_city.get("/epcis/events").json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"] == []
+    arrival = {**_event(7), "eventTime": "2026-06-01T08:00:00+08:00"}
+    assert post_json(other_city, "/epcis/events", wrap([arrival])).status_code == 201
+    events = other_city.get("/epcis/events").json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert sorted(e["epcList"][0] for e in events) == ["urn:epc:id:sgtin:0614141.107346.7"] * 2  # ours and its own; not lot 8
+
+
 def test_anonymous_and_bad_keys_are_401(world: World) -> None:
     from django.test import Client
 

@@ -17,6 +17,10 @@ class ColdchainConfig(AppConfig):
         audit.register(models.EntryCertificate, operator=lambda o: o.entry.warehouse_id)
         audit.register(models.TemperatureReading, operator=lambda o: o.recorder_id)
         dossier_sections.register()
+        from shian.coldchain.services import shipment_guard
+        from shian.trace.guards import register_shipment_guard
+
+        register_shipment_guard("coldchain", shipment_guard)
         audit.describe_actions({
             "coldchain.first_stop_registered": _("Imported lot coded at the first stop"),
             "coldchain.imported": _("Imported lot entered the central warehouse"),

@@ -284,6 +284,16 @@ def unreleased_lots(lot_ids: Sequence[int]) -> dict[int, str]:
     return dict(rows.values_list("lot_id", "status"))
 
 
+def shipment_guard(lots: Sequence[Lot]) -> dict[int, str]:
+    """The trace module's shipment guard: an imported lot leaves the central warehouse only once released."""
+    held = unreleased_lots([lot.pk for lot in lots])
+    by_id = {lot.pk: lot for lot in lots}
+    return {lot_id: (_("Lot %(lot)s is held at the central warehouse until its first-stop entry is released.")
+                     if status == FirstStopEntry.Status.HELD else
+                     _("Lot %(lot)s was rejected at the central warehouse and may not be shipped.")) % {"lot": by_id[lot_id].lot_code}
+            for lot_id, status in held.items()}
+
+
 # --- temperature readings ------------------------------------------------------------------------
 
 @dataclass(frozen=True)

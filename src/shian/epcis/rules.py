@@ -93,6 +93,15 @@ def require_view(principal: Principal | None) -> Principal:
     return principal
 
 
+def _events_sharing_identifiers_with(org: int) -> QuerySet[Any]:
+    """Events naming an identifier (a lot, an EPC) that the organisation's own captures name: another
+    city's system reads this city's whole record of the goods it has itself handled, nothing else."""
+    from shian.epcis.models import EventIdentifier
+
+    known = EventIdentifier.objects.filter(event__recorded_by_id=org).values("identifier")
+    return EventIdentifier.objects.filter(identifier__in=known).values("event_id")
+
+
 def restrict(qs: QuerySet[Any], principal: Principal | None, *, prefix: str = "") -> QuerySet[Any]:
     """The events of ``qs`` the principal may see (``prefix`` reaches the event from a related model)."""
     scope = view_scope(principal)
@@ -105,7 +114,10 @@ def restrict(qs: QuerySet[Any], principal: Principal | None, *, prefix: str = ""
     if scope == "own":
         if org is None:
             return qs.none()
-        return qs.filter(own | Q(**{f"{prefix}operator__owner_org_id": org}))
+        visible = own | Q(**{f"{prefix}operator__owner_org_id": org})
+        if principal.role == Role.PUBLIC:  # only platform organisations reach here (view_scope)
+            visible |= Q(**{f"{prefix}pk__in": _events_sharing_identifiers_with(org)})
+        return qs.filter(visible)
     path = principal.jurisdiction_path
     if not path:
         return qs.filter(own)

@@ -129,8 +129,8 @@ def _answer(net: _Network, receipt: Receipt, counts: TradeCounts) -> Receipt:
         return services.receipt_dispute(receipt=receipt, reason="到货数量与订单严重不符，已拒收")
     if roll < 0.18:
         line = receipt.lines.first()
-        if line is not None:
-            less = max(Decimal(1), (line.quantity * Decimal("0.9")).quantize(Decimal(1)))
+        less = (line.quantity * Decimal("0.9")).quantize(Decimal(1)) if line is not None else Decimal(0)
+        if line is not None and 0 < less < line.quantity:  # a one-unit delivery cannot arrive short by a tenth
             return services.receipt_correct(receipt=receipt, quantities={line.pk: less})
     return services.receipt_confirm(receipt=receipt)
 

@@ -57,6 +57,7 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(shelf_life_days__isnull=True) | Q(shelf_life_days__gt=0), name="trace_product_shelf_life_positive",
                                    violation_error_message=_("The shelf life must be at least one day.")),
         ]
+        indexes = [models.Index(fields=["gtin"], name="trace_product_gtin")]  # the consumer page resolves GTIN + lot code
 
     def __str__(self) -> str:
         return f"{self.name} {self.specification}".strip()

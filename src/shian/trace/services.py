@@ -24,7 +24,7 @@ from shian.core.errors import Conflict, Invalid, full_clean_or_raise
 from shian.core.ids import normalise_licence_number, normalise_uscc
 from shian.epcis.services import record_platform_events
 from shian.registry.models import FoodCategory, Operator
-from shian.trace import epcis_events, selectors
+from shian.trace import epcis_events, guards, selectors
 from shian.trace.documents import check_upload
 from shian.trace.identifiers import new_trace_code, normalise_gtin
 from shian.trace.models import (
@@ -241,6 +241,10 @@ def shipment_create(*, supplier: Operator, buyer: Operator, shipped_on: date, li
     pairs = [(line.lot, line.quantity) for line in lines if line.lot is not None]
     _refuse_duplicate_lots([lot for lot, _q in pairs])
     _check_held(supplier, pairs)
+    refused = guards.shipment_refusals([lot for lot, _q in pairs])
+    if refused:
+        lot = next(lot for lot, _q in pairs if lot.pk in refused)
+        raise Invalid(refused[lot.pk], code="lot_not_released", field="lines")
     with acting_as(by), transaction.atomic():
         shipment = Shipment(supplier=supplier, buyer=buyer, shipped_on=shipped_on, note=note.strip())
         _clean(shipment)
