@@ -133,6 +133,10 @@ def _register_routers() -> None:
     api.add_router("/trace", trace_router)
     api.add_router("/coldchain", "shian.coldchain.api.router")
     api.add_router("/certificates", "shian.certificates.api.router")
+    api.add_router("/inspections", "shian.inspection.api.router")
+    api.add_router("/rectifications", "shian.rectification.api.router")
+    api.add_router("/sampling", "shian.sampling.api.router")
+    api.add_router("/credit", "shian.credit.api.router")
 
 
 _register_routers()

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "shian.epcis",
     "shian.certificates",
     "shian.coldchain",
+    "shian.risk",
+    "shian.rectification",
+    "shian.inspection",
+    "shian.sampling",
+    "shian.credit",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,10 @@ urlpatterns = [
     path("epcis/", include("shian.epcis.urls")),
     path("certificates/", include("shian.certificates.urls")),
     path("coldchain/", include("shian.coldchain.urls")),
+    path("sampling/", include("shian.sampling.urls")),
+    path("inspections/", include("shian.inspection.urls")),
+    path("rectifications/", include("shian.rectification.urls")),
+    path("credit/", include("shian.credit.urls")),
     # Public consumer page (扫码查询): the GS1 Digital Link resolver, trace codes and the lookup form.
     re_path(r"^01/(?P<gtin>[^/]+)(?:/(?P<rest>.*))?$", consumer_views.resolve_digital_link, name="consumer-digital-link"),
     path("t/", consumer_views.lookup, name="consumer-lookup"),

@@ -518,6 +518,487 @@ ROUTES += [
     _cc("GET /api/v1/coldchain/excursions", "get", lambda w: "/api/v1/coldchain/excursions", CC_EXCURSIONS),
 ]
 
+# --- sampling (shian.sampling) ----------------------------------------------------------------------
+
+def _sampling(w: World) -> dict[str, int]:
+    """Once per world, all in 蓬江区 and sent to LAB-1 (lab_user): samples of op1 (MX-A non-conforming with op1's lot and an
+    answered disposal case, MX-B with a verified case, MX-C with a re-test, MX-E awaiting receipt, MX-F received), MX-D of op2
+    (a paper notification), a plan for 蓬江区, a rapid test of op1 by the 环市 station and public_user's test request in 环市街道."""
+    from datetime import date
+
+    from shian.accounts.models import Organisation
+    from shian.sampling import rapid as sampling_rapid
+    from shian.sampling import services as sampling_services
+    from shian.sampling.models import Disposal, Notification, RapidTest, Sample, SamplingPlan, TestRequest
+    from shian.trace.models import Lot
+    from tests.sampling.conftest import build_labs
+
+    station = Organisation.objects.get(code="ST-440703001")
+    if not Sample.objects.filter(number="MX-A").exists():
+        labs = build_labs(w)
+        own_lot = Lot.objects.get(pk=_trace(w)["own_lot"])
+        a = labs.failed(w.op1, number="MX-A", lot=own_lot)
+        sampling_services.disposal_respond(case=a.disposal, withdrawal="下架", cause_analysis="原料问题")
+        b = labs.failed(w.op1, number="MX-B")
+        sampling_services.disposal_respond(case=b.disposal, withdrawal="下架", cause_analysis="原料问题")
+        sampling_services.disposal_verify(case=Disposal.objects.get(sample=b), verification="核查到位")
+        c = labs.failed(w.op1, number="MX-C")
+        sampling_services.retest_request(sample=c, requested_on=date(2026, 3, 12))
+        labs.failed(w.op2, number="MX-D")
+        labs.take(w.op1, number="MX-E")
+        labs.receive(labs.take(w.op1, number="MX-F"))
+        sampling_services.plan_create(jurisdiction=w.d1, year=2026)
+        sampling_rapid.rapid_test_record(station=station, tested_on=date(2026, 3, 3), item="克伦特罗（瘦肉精）", product_name="猪肉", result="positive",
+                                         operator=w.op1)
+        sampling_rapid.request_submit(by=w.users["public_user"], street=w.s1, product_name="豆芽", bought_at="环市市场", bought_on=date(2026, 3, 3),
+                                      items="6-苄基腺嘌呤")
+    by = {s.number: s for s in Sample.objects.filter(number__startswith="MX-").select_related("retest")}
+    return {"a": by["MX-A"].pk, "b": by["MX-B"].pk, "e": by["MX-E"].pk, "f": by["MX-F"].pk, "retest": by["MX-C"].retest.pk,
+            "case_a": Disposal.objects.get(sample=by["MX-A"]).pk, "case_b": Disposal.objects.get(sample=by["MX-B"]).pk,
+            "note": Notification.objects.get(sample=by["MX-D"], recipient="operator").pk, "plan": SamplingPlan.objects.get().pk,
+            "rapid": RapidTest.objects.get().pk, "request": TestRequest.objects.get().pk, "station": station.pk}
+
+
+def _s(key: str) -> Callable[[World], int]:
+    return lambda w: _sampling(w)[key]
+
+
+SAMPLING_VIEWERS = {**LISTERS, "lab_user": 200, "cdc_user": 403, "public_user": 403}  # lists: a lab sees the samples sent to it
+SAMPLING_VIEWERS_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200,
+                        "lab_user": 200, "admin": 200, "cdc_user": 403, "public_user": 403}
+SAMPLING_CASES_OP1 = {**SAMPLING_VIEWERS_OP1, "lab_user": 404}  # notifications and disposal cases are not the lab's
+SAMPLING_RECORDERS = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "inspector": 200,
+                      "admin": 200}
+SAMPLING_LAB = {"lab_user": 200, "admin": 200}
+SAMPLING_RESPOND_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "operator_user": 200, "admin": 200,
+                        "other_district_regulator": 404, "other_operator_user": 404}
+SAMPLING_VERIFY_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200, "other_district_regulator": 404}
+SAMPLING_RECORD_OP1 = {**SAMPLING_VERIFY_OP1, "inspector": 200}
+SAMPLING_REGULATORS = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "admin": 200}
+SAMPLING_PLAN_D1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200, "other_district_regulator": 404}
+SAMPLING_RAPID = {**SAMPLING_RECORDERS, "operator_user": 200, "other_operator_user": 200}
+SAMPLING_RAPID_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200, "admin": 200,
+                      "other_district_regulator": 404, "other_operator_user": 404}
+SAMPLING_REQUESTS = {**SAMPLING_REGULATORS, "public_user": 200}
+SAMPLING_REQUEST_S1 = {**SAMPLING_PLAN_D1, "public_user": 200}
+
+
+def _as(expect: dict[str, int], status: int) -> dict[str, int]:
+    """The same personas with the success status of a write (201 created, 302 a page's redirect)."""
+    return {k: (status if v == 200 else v) for k, v in expect.items()}
+
+
+def _sampling_route(name: str, method: str, url: Callable[[World], str], expect: dict[str, int], default: int, *,
+                    body: Callable[[World], dict[str, Any]] | None = None, anonymous: int | None = None) -> Route:
+    page = not name.split(" ", 1)[-1].startswith("/api/")
+    return Route(name, method, url, expect, default, anonymous if anonymous is not None else (302 if page else 401), body=body, multipart=page)
+
+
+def _sample_body(w: World) -> dict[str, Any]:
+    return {"operator_id": w.op1.pk, "place": "江门市蓬江区建设路1号", "product_name": "菜心", "food_group": "veg_brassica", "sampled_on": "2026-03-05",
+            "sampler_ids": [w.users["station_officer"].pk, w.users["inspector"].pk], "seal_number": "FZ-9", "quantity": "1.5", "price_paid": "9.80",
+            "lab_id": w.users["lab_user"].organisation_id}
+
+
+_ITEMS = [{"item": "毒死蜱", "value": "0.01", "unit": "mg/kg", "method_standard": "GB 23200.113-2018"}]
+
+ROUTES += [
+    # pages
+    _sampling_route("sampling-sample-list", "get", lambda w: "/sampling/", SAMPLING_VIEWERS, 403),
+    _sampling_route("sampling-sample-new", "get", lambda w: "/sampling/new/", SAMPLING_RECORDERS, 403),
+    _sampling_route("sampling-sample-detail", "get", lambda w: f"/sampling/{_s('a')(w)}/", SAMPLING_VIEWERS_OP1, 404),
+    _sampling_route("sampling-sample-receive", "post", lambda w: f"/sampling/{_s('e')(w)}/receive/", _as(SAMPLING_LAB, 302), 403,
+                    body=lambda w: {"received_on": "2026-03-04"}),
+    _sampling_route("sampling-sample-results", "get", lambda w: f"/sampling/{_s('f')(w)}/results/", SAMPLING_LAB, 403),
+    _sampling_route("sampling-retest-request", "post", lambda w: f"/sampling/{_s('a')(w)}/retest/", _as(SAMPLING_RESPOND_OP1, 302), 403,
+                    body=lambda w: {"requested_on": "2026-03-12", "reason": "异议"}),
+    _sampling_route("sampling-retest-draw", "get", lambda w: f"/sampling/retests/{_s('retest')(w)}/draw/",
+                    {**SAMPLING_VIEWERS_OP1, "other_district_regulator": 404}, 404),
+    _sampling_route("sampling-notification-deliver", "post", lambda w: f"/sampling/notifications/{_s('note')(w)}/deliver/",
+                    _as(SAMPLING_RECORD_OP1, 302), 403, body=lambda w: {"delivered_on": "2026-03-12"}),
+    _sampling_route("sampling-disposal-list", "get", lambda w: "/sampling/disposals/", SAMPLING_VIEWERS, 403),
+    _sampling_route("sampling-disposal-detail", "get", lambda w: f"/sampling/disposals/{_s('case_a')(w)}/", SAMPLING_CASES_OP1, 404),
+    _sampling_route("sampling-disposal-respond", "post", lambda w: f"/sampling/disposals/{_s('case_a')(w)}/respond/",
+                    _as(SAMPLING_RESPOND_OP1, 302), 403, body=lambda w: {"withdrawal": "下架召回", "cause_analysis": "原料问题"}),
+    _sampling_route("sampling-disposal-verify", "post", lambda w: f"/sampling/disposals/{_s('case_a')(w)}/verify/",
+                    _as(SAMPLING_VERIFY_OP1, 302), 403, body=lambda w: {"verification": "核查到位"}),
+    _sampling_route("sampling-disposal-close", "post", lambda w: f"/sampling/disposals/{_s('case_b')(w)}/close/",
+                    _as(SAMPLING_VERIFY_OP1, 302), 403, body=lambda w: {"closed_on": "2026-04-01"}),
+    _sampling_route("sampling-disposal-scope", "post", lambda w: f"/sampling/disposals/{_s('case_a')(w)}/scope/", _as(SAMPLING_VERIFY_OP1, 302), 403),
+    _sampling_route("sampling-deadlines", "get", lambda w: "/sampling/deadlines/", SAMPLING_VIEWERS, 403),
+    _sampling_route("sampling-plan-list", "get", lambda w: "/sampling/plans/", SAMPLING_REGULATORS, 403),
+    _sampling_route("sampling-plan-detail", "get", lambda w: f"/sampling/plans/{_s('plan')(w)}/", SAMPLING_PLAN_D1, 403),
+    _sampling_route("sampling-indicators", "get", lambda w: "/sampling/indicators/", SAMPLING_REGULATORS, 403),
+    _sampling_route("sampling-limits", "get", lambda w: "/sampling/limits/", {}, 200),
+    _sampling_route("sampling-rapid-list", "get", lambda w: "/sampling/rapid/", SAMPLING_RAPID, 403),
+    _sampling_route("sampling-rapid-new", "get", lambda w: "/sampling/rapid/new/", {"station_officer": 200, "admin": 200}, 403),
+    _sampling_route("sampling-rapid-detail", "get", lambda w: f"/sampling/rapid/{_s('rapid')(w)}/", SAMPLING_RAPID_OP1, 403),
+    _sampling_route("sampling-request-list", "get", lambda w: "/sampling/requests/", SAMPLING_REQUESTS, 403),
+    _sampling_route("sampling-request-detail", "get", lambda w: f"/sampling/requests/{_s('request')(w)}/", SAMPLING_REQUEST_S1, 403),
+    _sampling_route("sampling-public", "get", lambda w: "/sampling/public/", {}, 200, anonymous=200),
+    # API
+    _sampling_route("GET /api/v1/sampling/samples", "get", lambda w: "/api/v1/sampling/samples", SAMPLING_VIEWERS, 403),
+    _sampling_route("POST /api/v1/sampling/samples", "post", lambda w: "/api/v1/sampling/samples",
+                    {**_as(SAMPLING_RECORDERS, 201), "other_district_regulator": 404}, 403, body=_sample_body),
+    _sampling_route("GET /api/v1/sampling/samples/{sample_id}", "get", lambda w: f"/api/v1/sampling/samples/{_s('a')(w)}", SAMPLING_VIEWERS_OP1, 404),
+    _sampling_route("POST /api/v1/sampling/samples/{sample_id}/receive", "post", lambda w: f"/api/v1/sampling/samples/{_s('e')(w)}/receive",
+                    SAMPLING_LAB, 403, body=lambda w: {"received_on": "2026-03-04"}),
+    _sampling_route("POST /api/v1/sampling/samples/{sample_id}/results", "post", lambda w: f"/api/v1/sampling/samples/{_s('f')(w)}/results",
+                    _as(SAMPLING_LAB, 201), 403, body=lambda w: {"items": _ITEMS, "reported_on": "2026-03-10"}),
+    _sampling_route("POST /api/v1/sampling/results", "post", lambda w: "/api/v1/sampling/results", _as(SAMPLING_LAB, 201), 403,
+                    body=lambda w: {"reports": [{"sample_id": _sampling(w)["f"], "items": _ITEMS, "reported_on": "2026-03-10"}]}),
+    _sampling_route("POST /api/v1/sampling/samples/{sample_id}/retest", "post", lambda w: f"/api/v1/sampling/samples/{_s('a')(w)}/retest",
+                    _as(SAMPLING_RESPOND_OP1, 201), 403, body=lambda w: {"requested_on": "2026-03-12"}),
+    _sampling_route("GET /api/v1/sampling/retests/{retest_id}/draw", "get", lambda w: f"/api/v1/sampling/retests/{_s('retest')(w)}/draw",
+                    {**SAMPLING_VIEWERS_OP1, "other_district_regulator": 404}, 404),
+    _sampling_route("POST /api/v1/sampling/notifications/{notification_id}/deliver", "post",
+                    lambda w: f"/api/v1/sampling/notifications/{_s('note')(w)}/deliver", SAMPLING_RECORD_OP1, 403,
+                    body=lambda w: {"delivered_on": "2026-03-12"}),
+    _sampling_route("GET /api/v1/sampling/disposals", "get", lambda w: "/api/v1/sampling/disposals", SAMPLING_VIEWERS, 403),
+    _sampling_route("GET /api/v1/sampling/disposals/{disposal_id}", "get", lambda w: f"/api/v1/sampling/disposals/{_s('case_a')(w)}",
+                    SAMPLING_CASES_OP1, 404),
+    _sampling_route("POST /api/v1/sampling/disposals/{disposal_id}/respond", "post",
+                    lambda w: f"/api/v1/sampling/disposals/{_s('case_a')(w)}/respond", SAMPLING_RESPOND_OP1, 403,
+                    body=lambda w: {"withdrawal": "下架召回", "cause_analysis": "原料问题"}),
+    _sampling_route("POST /api/v1/sampling/disposals/{disposal_id}/verify", "post",
+                    lambda w: f"/api/v1/sampling/disposals/{_s('case_a')(w)}/verify", SAMPLING_VERIFY_OP1, 403,
+                    body=lambda w: {"verification": "核查到位", "penalty_case_ref": "江蓬市监罚〔2026〕1号"}),
+    _sampling_route("POST /api/v1/sampling/disposals/{disposal_id}/close", "post",
+                    lambda w: f"/api/v1/sampling/disposals/{_s('case_b')(w)}/close", SAMPLING_VERIFY_OP1, 403, body=lambda w: {"closed_on": "2026-04-01"}),
+    _sampling_route("GET /api/v1/sampling/deadlines", "get", lambda w: "/api/v1/sampling/deadlines", SAMPLING_VIEWERS, 403),
+    _sampling_route("GET /api/v1/sampling/plans", "get", lambda w: "/api/v1/sampling/plans", SAMPLING_REGULATORS, 403),
+    _sampling_route("POST /api/v1/sampling/plans", "post", lambda w: "/api/v1/sampling/plans",
+                    {"city_regulator": 201, "district_regulator": 201, "admin": 201, "other_district_regulator": 404}, 403,
+                    body=lambda w: {"jurisdiction": "440703", "year": 2027}),
+    _sampling_route("GET /api/v1/sampling/plans/{plan_id}", "get", lambda w: f"/api/v1/sampling/plans/{_s('plan')(w)}", SAMPLING_PLAN_D1, 403),
+    _sampling_route("GET /api/v1/sampling/indicators", "get", lambda w: "/api/v1/sampling/indicators", SAMPLING_REGULATORS, 403),
+    _sampling_route("GET /api/v1/sampling/limits", "get", lambda w: "/api/v1/sampling/limits", {}, 200),
+    _sampling_route("GET /api/v1/sampling/food-groups", "get", lambda w: "/api/v1/sampling/food-groups", {}, 200),
+    _sampling_route("GET /api/v1/sampling/rapid-tests", "get", lambda w: "/api/v1/sampling/rapid-tests", SAMPLING_RAPID, 403),
+    _sampling_route("POST /api/v1/sampling/rapid-tests", "post", lambda w: "/api/v1/sampling/rapid-tests", {"station_officer": 201, "admin": 201}, 403,
+                    body=lambda w: {"station_id": _sampling(w)["station"], "tested_on": "2026-03-05", "item": "甲醛", "product_name": "水发鱿鱼",
+                                    "result": "negative", "operator_id": w.op1.pk}),
+    _sampling_route("GET /api/v1/sampling/rapid-tests/{rapid_id}", "get", lambda w: f"/api/v1/sampling/rapid-tests/{_s('rapid')(w)}",
+                    SAMPLING_RAPID_OP1, 403),
+    _sampling_route("GET /api/v1/sampling/requests", "get", lambda w: "/api/v1/sampling/requests", SAMPLING_REQUESTS, 403),
+    _sampling_route("POST /api/v1/sampling/requests", "post", lambda w: "/api/v1/sampling/requests", {"public_user": 201, "admin": 201}, 403,
+                    body=lambda w: {"street": "440703001", "product_name": "豆芽", "bought_at": "环市市场", "bought_on": "2026-03-05",
+                                    "items": "6-苄基腺嘌呤"}),
+    _sampling_route("POST /api/v1/sampling/requests/{request_id}/answer", "post",
+                    lambda w: f"/api/v1/sampling/requests/{_s('request')(w)}/answer",
+                    {"station_officer": 200, "admin": 200, "other_district_regulator": 404}, 403,
+                    body=lambda w: {"station_id": _sampling(w)["station"], "item": "甲醛", "result": "negative", "tested_on": "2026-03-06"}),
+    _sampling_route("GET /api/v1/sampling/public/requests", "get", lambda w: "/api/v1/sampling/public/requests", {}, 200, anonymous=200),
+]
+
+
+# --- inspections and rectification (shian.inspection, shian.rectification) --------------------------
+
+def _insp(w: World) -> dict[str, Any]:
+    """Once per world: four qualified inspectors at the 环市 station; a 2026 plan and a published draw for 蓬江区 in which
+    the ``inspector`` persona is on op1's team (open inspection); a closed op1 inspection with a photo; order A (open) and
+    order B (answered) issued to op1 by the inspector persona, with a report photo."""
+    import io
+
+    from django.db import transaction
+
+    from shian.accounts import services as acc
+    from shian.accounts.models import User
+    from shian.core.access import Role as R
+    from shian.inspection import services as insp_services
+    from shian.inspection.models import Draw, Inspection, InspectionInspector
+    from shian.rectification import services as rect_services
+    from shian.rectification.models import RectificationOrder
+    from tests.conftest import PASSWORD
+    from tests.inspection.conftest import close as insp_close
+
+    persona = w.users["inspector"]
+    if not Draw.objects.filter(title="矩阵抽查").exists():
+        station = persona.organisation
+        team = [persona, *[acc.user_create(username=f"m_inspector{i}", password=PASSWORD, role=R.INSPECTOR, organisation=station) for i in (2, 3, 4)]]
+        for i, user in enumerate(team, start=1):
+            insp_services.inspector_profile_set(user=user, badge_number=f"JM{i:04d}")
+        insp_services.plan_generate(jurisdiction=w.d1, year=2026)
+        for n in range(50):  # the seed that puts the persona on op1's team (a draw is reproducible from its seed)
+            with transaction.atomic():
+                d = insp_services.draw_run(title="矩阵抽查", filters=insp_services.TargetFilters(jurisdiction=w.d1), count=2, seed=f"matrix-{n}",
+                                           by=w.users["district_regulator"])
+                if d.inspections.filter(operator=w.op1, assignments__inspector=persona).exists():
+                    break
+                transaction.set_rollback(True)
+        insp_services.draw_publish(draw=d, by=w.users["district_regulator"])
+        open_one = d.inspections.get(operator=w.op1)
+        closed = Inspection.objects.create(operator=w.op1, template=open_one.template, scope="routine", place=w.op1.address)
+        second = User.objects.get(username="m_inspector2")
+        InspectionInspector.objects.bulk_create([InspectionInspector(inspection=closed, inspector=u) for u in (persona, second)])
+        insp_services.photo_add(inspection=closed, file=io.BytesIO(b"\x89PNG\r\n\x1a\nmatrix"), name="现场.png", by=persona)
+        insp_close(closed, fail=("6.2",), by=persona)
+        for source_id in ("A", "B"):
+            rect_services.order_issue(operator=w.op1, source_app="matrix", source_id=source_id, source_title=f"矩阵整改{source_id}", findings="垃圾桶未加盖",
+                                      working_days=5, by=persona)
+        b = RectificationOrder.objects.get(source_id="B")
+        rect_services.response_submit(order=b, notes="已加盖", uploads=[rect_services.Upload(io.BytesIO(b"\x89PNG\r\n\x1a\nreport"), "整改.png")])
+    d = Draw.objects.get(title="矩阵抽查")
+    open_one = d.inspections.get(operator=w.op1)
+    closed = Inspection.objects.filter(operator=w.op1, status="closed").get()
+    from shian.rectification.models import ResponsePhoto
+
+    return {"plan": d.jurisdiction.inspection_plans.get().pk, "draw": d.pk, "open": open_one.pk, "closed": closed.pk, "code": closed.verify_code,
+            "photo": closed.photos.get().pk, "item": closed.template.items.get(number="6.2").pk,
+            "order_a": RectificationOrder.objects.get(source_id="A").pk, "order_b": RectificationOrder.objects.get(source_id="B").pk,
+            "rphoto": ResponsePhoto.objects.get().pk}
+
+
+def _ir(name: str, method: str, url: Callable[[World], str], expect: dict[str, int], default: int, *, anonymous: int | None = None,
+        body: Callable[[World], dict[str, Any]] | None = None, multipart: bool = False) -> Route:
+    page = not name.split(" ", 1)[-1].startswith("/api/")
+    return Route(name, method, url, expect, default, anonymous if anonymous is not None else (302 if page else 401), body=body, multipart=multipart)
+
+
+def _png(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\nmatrix-upload", content_type="image/png")}
+
+
+def _ok(codes: dict[str, int], status: int) -> dict[str, int]:
+    return dict.fromkeys(codes, status)
+
+
+INSP_VIEW = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "inspector": 200,
+             "operator_user": 200, "other_operator_user": 200, "admin": 200}
+INSP_PLAN = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "admin": 200}
+INSP_DRAW = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "admin": 200}
+# A street station sees its own street's plans and draws, not its district's.
+INSP_PLAN_D1 = {"city_regulator": 200, "district_regulator": 200, "admin": 200, "other_district_regulator": 404, "station_officer": 404}
+INSP_CLOSED_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200, "admin": 200,
+                   "other_district_regulator": 404, "other_operator_user": 404}
+INSP_PERFORM_OP1 = {"inspector": 200, "admin": 200}
+INSP_AMEND_OP1 = {"inspector": 200, "city_regulator": 200, "district_regulator": 200, "admin": 200, "other_district_regulator": 404}
+INSP_PUBLISH_OP1 = {"city_regulator": 200, "district_regulator": 200, "admin": 200, "other_district_regulator": 404}
+EVERYONE = {}
+RECT_VIEW = INSP_VIEW
+RECT_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200, "admin": 200,
+            "other_district_regulator": 404, "other_operator_user": 404}
+RECT_ANSWER_OP1 = {"operator_user": 200, "admin": 200, "other_operator_user": 404}
+RECT_REVIEW_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "admin": 200, "other_district_regulator": 404}
+RECT_ISSUE_OP1 = {"city_regulator": 201, "district_regulator": 201, "station_officer": 201, "inspector": 201, "admin": 201, "other_district_regulator": 404}
+
+
+def _findings(w: World) -> dict[str, Any]:
+    return {"answers": [{"item_id": _insp(w)["item"], "outcome": "pass"}], "place": "后厨"}
+
+
+ROUTES += [
+    # pages
+    _ir("inspection-list", "get", lambda w: "/inspections/", INSP_VIEW, 403),
+    _ir("inspection-assignments", "get", lambda w: "/inspections/mine/", {"inspector": 200, "station_officer": 200, "admin": 200}, 403),
+    _ir("inspection-plan-list", "get", lambda w: "/inspections/plans/", INSP_PLAN, 403),
+    _ir("inspection-plan-new", "get", lambda w: "/inspections/plans/new/", INSP_DRAW, 403),
+    _ir("inspection-plan-detail", "get", lambda w: f"/inspections/plans/{_insp(w)['plan']}/", INSP_PLAN_D1, 403),
+    _ir("inspection-draw-list", "get", lambda w: "/inspections/draws/", INSP_PLAN, 403),
+    _ir("inspection-draw-new", "get", lambda w: "/inspections/draws/new/", INSP_DRAW, 403),
+    _ir("inspection-draw-detail", "get", lambda w: f"/inspections/draws/{_insp(w)['draw']}/", INSP_PLAN_D1, 403),
+    _ir("inspection-draw-publish", "post", lambda w: f"/inspections/draws/{_insp(w)['draw']}/publish/",
+        {"city_regulator": 302, "district_regulator": 302, "admin": 302, "other_district_regulator": 404}, 403),
+    _ir("inspection-draw-verify", "get", lambda w: f"/inspections/draws/{_insp(w)['draw']}/verify/", EVERYONE, 200, anonymous=200),
+    _ir("inspection-draw-pool", "get", lambda w: f"/inspections/draws/{_insp(w)['draw']}/pool-targets.txt", EVERYONE, 200, anonymous=200),
+    _ir("inspection-overdue", "get", lambda w: "/inspections/overdue/", INSP_PLAN, 403),
+    _ir("inspection-indicators", "get", lambda w: "/inspections/indicators/", INSP_PLAN, 403),
+    _ir("inspection-photo-file", "get", lambda w: f"/inspections/photos/{_insp(w)['photo']}/file", INSP_CLOSED_OP1, 403),
+    _ir("inspection-detail", "get", lambda w: f"/inspections/{_insp(w)['closed']}/", INSP_CLOSED_OP1, 403),
+    _ir("inspection-record-pdf", "get", lambda w: f"/inspections/{_insp(w)['closed']}/record.pdf", INSP_CLOSED_OP1, 403),
+    _ir("inspection-form", "get", lambda w: f"/inspections/{_insp(w)['open']}/form/", INSP_PERFORM_OP1, 403),
+    _ir("inspection-photo-add", "post", lambda w: f"/inspections/{_insp(w)['open']}/photos/", _ok(INSP_PERFORM_OP1, 302), 403, body=_png, multipart=True),
+    _ir("inspection-acknowledge", "post", lambda w: f"/inspections/{_insp(w)['open']}/acknowledge/", _ok(INSP_PERFORM_OP1, 302), 403,
+        body=lambda w: {"representative_name": "李一", "signature": "李一", "confirmed": "on"}, multipart=True),
+    _ir("inspection-close", "post", lambda w: f"/inspections/{_insp(w)['open']}/close/", _ok(INSP_PERFORM_OP1, 400), 403,
+        body=lambda w: {"working_days": "5"}, multipart=True),  # refused: the checklist is not filled in yet
+    _ir("inspection-amend", "get", lambda w: f"/inspections/{_insp(w)['closed']}/amend/", INSP_AMEND_OP1, 403),
+    _ir("inspection-publish", "post", lambda w: f"/inspections/{_insp(w)['closed']}/publish/", {**_ok(INSP_PUBLISH_OP1, 302), "other_district_regulator": 404},
+        403),
+    _ir("inspection-public", "get", lambda w: "/inspections/public/", EVERYONE, 200, anonymous=200),
+    _ir("inspection-public-draw", "get", lambda w: f"/inspections/public/draws/{_insp(w)['draw']}/", EVERYONE, 200, anonymous=200),
+    _ir("inspection-verify-record", "get", lambda w: f"/inspections/v/{_insp(w)['code']}/", EVERYONE, 200, anonymous=200),
+    _ir("rectification-list", "get", lambda w: "/rectifications/", RECT_VIEW, 403),
+    _ir("rectification-overdue", "get", lambda w: "/rectifications/overdue/", RECT_VIEW, 403),
+    _ir("rectification-detail", "get", lambda w: f"/rectifications/{_insp(w)['order_a']}/", RECT_OP1, 403),
+    _ir("rectification-photo-file", "get", lambda w: f"/rectifications/photos/{_insp(w)['rphoto']}/file", RECT_OP1, 403),
+    _ir("rectification-answer", "post", lambda w: f"/rectifications/{_insp(w)['order_a']}/answer/", {**_ok(RECT_ANSWER_OP1, 302), "other_operator_user": 404},
+        403, body=lambda w: {"notes": "已整改"}, multipart=True),
+    _ir("rectification-review", "post", lambda w: f"/rectifications/{_insp(w)['order_b']}/review/",
+        {**_ok(RECT_REVIEW_OP1, 302), "other_district_regulator": 404}, 403, body=lambda w: {"decision": "accept"}, multipart=True),
+    # API
+    _ir("GET /api/v1/inspections/plans", "get", lambda w: "/api/v1/inspections/plans", INSP_PLAN, 403),
+    _ir("POST /api/v1/inspections/plans", "post", lambda w: "/api/v1/inspections/plans",
+        {"city_regulator": 201, "district_regulator": 201, "admin": 201, "other_district_regulator": 404}, 403,
+        body=lambda w: {"jurisdiction": "440703", "year": 2027}),
+    _ir("GET /api/v1/inspections/plans/{plan_id}", "get", lambda w: f"/api/v1/inspections/plans/{_insp(w)['plan']}", INSP_PLAN_D1, 403),
+    _ir("GET /api/v1/inspections/plans/{plan_id}/items", "get", lambda w: f"/api/v1/inspections/plans/{_insp(w)['plan']}/items?quarter=1",
+        INSP_PLAN_D1, 403),
+    _ir("GET /api/v1/inspections/draws", "get", lambda w: "/api/v1/inspections/draws", INSP_PLAN, 403),
+    _ir("POST /api/v1/inspections/draws", "post", lambda w: "/api/v1/inspections/draws",
+        {"city_regulator": 201, "district_regulator": 201, "admin": 201, "other_district_regulator": 404}, 403,
+        body=lambda w: {"title": "矩阵第二批", "jurisdiction": "440703", "count": 2, "plan_id": _insp(w)["plan"]}),
+    _ir("GET /api/v1/inspections/draws/{draw_id}", "get", lambda w: f"/api/v1/inspections/draws/{_insp(w)['draw']}", INSP_PLAN_D1, 403),
+    _ir("POST /api/v1/inspections/draws/{draw_id}/publish", "post", lambda w: f"/api/v1/inspections/draws/{_insp(w)['draw']}/publish",
+        INSP_PUBLISH_OP1, 403),
+    _ir("GET /api/v1/inspections/draws/{draw_id}/verify", "get", lambda w: f"/api/v1/inspections/draws/{_insp(w)['draw']}/verify", EVERYONE, 200,
+        anonymous=200),
+    _ir("GET /api/v1/inspections/public/results", "get", lambda w: "/api/v1/inspections/public/results", EVERYONE, 200, anonymous=200),
+    _ir("GET /api/v1/inspections/overdue", "get", lambda w: "/api/v1/inspections/overdue", INSP_PLAN, 403),
+    _ir("GET /api/v1/inspections/indicators/coverage", "get",
+        lambda w: "/api/v1/inspections/indicators/coverage?jurisdiction=440703&since=2026-01-01&until=2026-12-31", INSP_PLAN_D1, 403),
+    _ir("GET /api/v1/inspections/checklists", "get", lambda w: "/api/v1/inspections/checklists", INSP_VIEW, 403),
+    _ir("GET /api/v1/inspections", "get", lambda w: "/api/v1/inspections", INSP_VIEW, 403),
+    _ir("GET /api/v1/inspections/assignments", "get", lambda w: "/api/v1/inspections/assignments", {"inspector": 200, "station_officer": 200, "admin": 200},
+        403),
+    _ir("GET /api/v1/inspections/{inspection_id}", "get", lambda w: f"/api/v1/inspections/{_insp(w)['closed']}", INSP_CLOSED_OP1, 403),
+    _ir("POST /api/v1/inspections/{inspection_id}/findings", "post", lambda w: f"/api/v1/inspections/{_insp(w)['open']}/findings", INSP_PERFORM_OP1, 403,
+        body=_findings),
+    _ir("POST /api/v1/inspections/{inspection_id}/photos", "post", lambda w: f"/api/v1/inspections/{_insp(w)['open']}/photos", _ok(INSP_PERFORM_OP1, 201),
+        403, body=_png, multipart=True),
+    _ir("POST /api/v1/inspections/{inspection_id}/acknowledge", "post", lambda w: f"/api/v1/inspections/{_insp(w)['open']}/acknowledge",
+        INSP_PERFORM_OP1, 403, body=lambda w: {"representative_name": "李一", "signature": "李一"}),
+    _ir("POST /api/v1/inspections/{inspection_id}/close", "post", lambda w: f"/api/v1/inspections/{_insp(w)['open']}/close", _ok(INSP_PERFORM_OP1, 400),
+        403, body=lambda w: {}),  # refused: the checklist is not filled in yet
+    _ir("POST /api/v1/inspections/{inspection_id}/amendments", "post", lambda w: f"/api/v1/inspections/{_insp(w)['closed']}/amendments",
+        {**_ok(INSP_AMEND_OP1, 201), "other_district_regulator": 404}, 403,
+        body=lambda w: {"answers": [{"item_id": _insp(w)["item"], "outcome": "pass"}], "reason": "复核照片后更正"}),
+    _ir("POST /api/v1/inspections/{inspection_id}/publish", "post", lambda w: f"/api/v1/inspections/{_insp(w)['closed']}/publish", INSP_PUBLISH_OP1, 403),
+    _ir("GET /api/v1/rectifications", "get", lambda w: "/api/v1/rectifications", RECT_VIEW, 403),
+    _ir("POST /api/v1/rectifications", "post", lambda w: "/api/v1/rectifications", RECT_ISSUE_OP1, 403,
+        body=lambda w: {"operator_id": w.op1.pk, "source_app": "complaint", "source_id": "C-1", "source_title": "投诉：餐具不洁", "findings": "餐具未消毒"}),
+    _ir("GET /api/v1/rectifications/overdue", "get", lambda w: "/api/v1/rectifications/overdue", RECT_VIEW, 403),
+    _ir("GET /api/v1/rectifications/indicators/on-time", "get", lambda w: "/api/v1/rectifications/indicators/on-time?since=2026-01-01&until=2026-12-31",
+        RECT_VIEW, 403),
+    _ir("GET /api/v1/rectifications/{order_id}", "get", lambda w: f"/api/v1/rectifications/{_insp(w)['order_a']}", RECT_OP1, 403),
+    _ir("POST /api/v1/rectifications/{order_id}/responses", "post", lambda w: f"/api/v1/rectifications/{_insp(w)['order_a']}/responses",
+        {**_ok(RECT_ANSWER_OP1, 201), "other_operator_user": 404}, 403, body=lambda w: {"notes": "已整改"}, multipart=True),
+    _ir("POST /api/v1/rectifications/{order_id}/review", "post", lambda w: f"/api/v1/rectifications/{_insp(w)['order_b']}/review", RECT_REVIEW_OP1, 403,
+        body=lambda w: {"decision": "accept"}),
+]
+
+
+# --- credit (shian.credit) ------------------------------------------------------------------------
+# Once per world, all of op1 (蓬江区, owned by operator_user): a serious penalty S with a listing proposal, a serious penalty S2
+# (for the propose routes), a moderate penalty Y with a pending repair application, and a moderate penalty X four months ago
+# (eligible for repair: the newest penalty). The internal file: regulators of the jurisdiction and op1's users; another
+# district and another operator 404; lab, CDC and public 403. Public profile, published list and rules: everyone.
+
+def _credit(w: World) -> dict[str, int]:
+    from shian.credit import rules as credit_rules
+    from shian.credit import services as credit_services
+    from shian.credit.models import CreditRecord
+
+    if not CreditRecord.objects.filter(decision_number="CM-X").exists():
+        from django.utils import timezone
+
+        def ago(months: int) -> Any:
+            return credit_rules.add_months(timezone.localdate(), -months)
+
+        def pen(number: str, severity: str, months: int) -> Any:
+            return credit_services.record_create(operator=w.op1, kind="penalty", severity=severity, title=f"处罚{number}", occurred_on=ago(months),
+                                                 legal_ground="《食品安全法》第一百二十四条", decision_number=number)
+
+        s = pen("CM-S", "serious", 8)
+        credit_services.listing_propose(penalty=s, ground="licence_revoked", facts="吊销许可证")
+        pen("CM-S2", "serious", 7)
+        y = pen("CM-Y", "moderate", 6)
+        credit_services.repair_apply(record=y, obligations_fulfilled=True)
+        pen("CM-X", "moderate", 4)
+    by = {r.decision_number: r for r in CreditRecord.objects.filter(decision_number__startswith="CM-").prefetch_related("listings",
+                                                                                                                    "repair_applications")}
+    return {"x": by["CM-X"].pk, "s2": by["CM-S2"].pk, "app": by["CM-Y"].repair_applications.get().pk, "listing": by["CM-S"].listings.get().pk}
+
+
+def _c(key: str) -> Callable[[World], int]:
+    return lambda w: _credit(w)[key]
+
+
+CREDIT_LISTERS = {**LISTERS, "cdc_user": 403, "lab_user": 403, "public_user": 403}
+CREDIT_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200, "admin": 200,
+              "other_district_regulator": 404, "other_operator_user": 404, "lab_user": 403, "cdc_user": 403, "public_user": 403}
+CREDIT_RECORD_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200, "other_district_regulator": 404}
+CREDIT_APPLY_OP1 = {**CREDIT_RECORD_OP1, "operator_user": 200, "other_operator_user": 404}
+CREDIT_DECIDE_OP1 = {"city_regulator": 200, "district_regulator": 200, "admin": 200, "other_district_regulator": 404}
+CREDIT_NEW = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "admin": 200,
+              "operator_user": 200, "other_operator_user": 200}
+EVERYONE: dict[str, int] = {}
+
+
+def _credit_route(name: str, method: str, url: Callable[[World], str], expect: dict[str, int], default: int, *,
+                  body: Callable[[World], dict[str, Any]] | None = None, anonymous: int | None = None) -> Route:
+    page = not name.split(" ", 1)[-1].startswith("/api/")
+    return Route(name, method, url, expect, default, anonymous if anonymous is not None else (302 if page else 401), body=body, multipart=page)
+
+
+def _credit_penalty(w: World) -> dict[str, Any]:
+    return {"operator_id": w.op1.pk, "kind": "penalty", "severity": "moderate", "title": "未查验进货票证", "occurred_on": "2026-01-05",
+            "legal_ground": "《食品安全法》第一百二十六条", "decision_number": "CM-NEW"}
+
+
+ROUTES += [
+    # pages
+    _credit_route("credit-record-list", "get", lambda w: "/credit/", CREDIT_LISTERS, 403),
+    _credit_route("credit-record-new", "get", lambda w: "/credit/records/new/", CREDIT_NEW, 403),
+    _credit_route("credit-record-detail", "get", lambda w: f"/credit/records/{_c('x')(w)}/", CREDIT_OP1, 403),
+    _credit_route("credit-record-withdraw", "post", lambda w: f"/credit/records/{_c('x')(w)}/withdraw/", _as(CREDIT_RECORD_OP1, 302), 403,
+                  body=lambda w: {"reason": "录入错误"}),
+    _credit_route("credit-repair-apply", "post", lambda w: f"/credit/records/{_c('x')(w)}/repair/", _as(CREDIT_APPLY_OP1, 302), 403,
+                  body=lambda w: {"obligations_fulfilled": "on", "evidence": "缴款凭证"}),
+    _credit_route("credit-listing-propose", "post", lambda w: f"/credit/records/{_c('s2')(w)}/list/", _as(CREDIT_RECORD_OP1, 302), 403,
+                  body=lambda w: {"ground": "closure", "facts": "责令停产停业"}),
+    _credit_route("credit-profile", "get", lambda w: f"/credit/operators/{w.op1.pk}/", CREDIT_OP1, 403),
+    _credit_route("credit-what-if", "get", lambda w: f"/credit/operators/{w.op1.pk}/what-if/", CREDIT_OP1, 403),
+    _credit_route("credit-points-new", "post", lambda w: f"/credit/operators/{w.op1.pk}/points/", _as(CREDIT_RECORD_OP1, 302), 403,
+                  body=lambda w: {"points": "2", "violation": "从业人员未持健康证明", "occurred_on": "2026-01-05"}),
+    _credit_route("credit-sticker", "get", lambda w: f"/credit/operators/{w.op1.pk}/sticker/", CREDIT_OP1, 403),
+    _credit_route("credit-sticker-png", "get", lambda w: f"/credit/operators/{w.op1.pk}/sticker.png", CREDIT_OP1, 403),
+    _credit_route("credit-repair-list", "get", lambda w: "/credit/repairs/", CREDIT_LISTERS, 403),
+    _credit_route("credit-repair-detail", "get", lambda w: f"/credit/repairs/{_c('app')(w)}/", CREDIT_OP1, 403),
+    _credit_route("credit-repair-decide", "post", lambda w: f"/credit/repairs/{_c('app')(w)}/decide/", _as(CREDIT_DECIDE_OP1, 302), 403,
+                  body=lambda w: {"decision": "refuse", "reason": "罚款未缴清"}),
+    _credit_route("credit-listing-list", "get", lambda w: "/credit/listings/", CREDIT_LISTERS, 403),
+    _credit_route("credit-listing-detail", "get", lambda w: f"/credit/listings/{_c('listing')(w)}/", CREDIT_OP1, 403),
+    _credit_route("credit-listing-decide", "post", lambda w: f"/credit/listings/{_c('listing')(w)}/decide/", _as(CREDIT_DECIDE_OP1, 302), 403,
+                  body=lambda w: {"decision": "approve"}),
+    _credit_route("credit-public", "get", lambda w: f"/credit/p/{w.op1.uscc}/", EVERYONE, 200, anonymous=200),
+    _credit_route("credit-public-listings", "get", lambda w: "/credit/public/listings/", EVERYONE, 200, anonymous=200),
+    _credit_route("credit-rules", "get", lambda w: "/credit/rules/", EVERYONE, 200, anonymous=200),
+    # API
+    _credit_route("GET /api/v1/credit/records", "get", lambda w: "/api/v1/credit/records", CREDIT_LISTERS, 403),
+    _credit_route("POST /api/v1/credit/records", "post", lambda w: "/api/v1/credit/records", _as(CREDIT_RECORD_OP1, 201), 403, body=_credit_penalty),
+    _credit_route("GET /api/v1/credit/records/{record_id}", "get", lambda w: f"/api/v1/credit/records/{_c('x')(w)}", CREDIT_OP1, 403),
+    _credit_route("POST /api/v1/credit/records/{record_id}/withdraw", "post", lambda w: f"/api/v1/credit/records/{_c('x')(w)}/withdraw",
+                  CREDIT_RECORD_OP1, 403, body=lambda w: {"reason": "录入错误"}),
+    _credit_route("GET /api/v1/credit/records/{record_id}/repair-eligibility", "get",
+                  lambda w: f"/api/v1/credit/records/{_c('x')(w)}/repair-eligibility?obligations_fulfilled=true", CREDIT_APPLY_OP1, 403),
+    _credit_route("POST /api/v1/credit/records/{record_id}/repair", "post", lambda w: f"/api/v1/credit/records/{_c('x')(w)}/repair",
+                  _as(CREDIT_APPLY_OP1, 201), 403, body=lambda w: {"obligations_fulfilled": True}),
+    _credit_route("GET /api/v1/credit/repairs", "get", lambda w: "/api/v1/credit/repairs", CREDIT_LISTERS, 403),
+    _credit_route("GET /api/v1/credit/repairs/{application_id}", "get", lambda w: f"/api/v1/credit/repairs/{_c('app')(w)}", CREDIT_OP1, 403),
+    _credit_route("POST /api/v1/credit/repairs/{application_id}/decide", "post", lambda w: f"/api/v1/credit/repairs/{_c('app')(w)}/decide",
+                  CREDIT_DECIDE_OP1, 403, body=lambda w: {"approve": False, "reason": "罚款未缴清"}),
+    _credit_route("GET /api/v1/credit/operators/{operator_id}/profile", "get", lambda w: f"/api/v1/credit/operators/{w.op1.pk}/profile",
+                  CREDIT_OP1, 403),
+    _credit_route("GET /api/v1/credit/operators/{operator_id}/sanctions", "get", lambda w: f"/api/v1/credit/operators/{w.op1.pk}/sanctions",
+                  CREDIT_OP1, 403),
+    _credit_route("GET /api/v1/credit/operators/{operator_id}/what-if", "get", lambda w: f"/api/v1/credit/operators/{w.op1.pk}/what-if",
+                  CREDIT_OP1, 403),
+    _credit_route("POST /api/v1/credit/operators/{operator_id}/points", "post", lambda w: f"/api/v1/credit/operators/{w.op1.pk}/points",
+                  _as(CREDIT_RECORD_OP1, 201), 403, body=lambda w: {"points": 2, "violation": "从业人员未持健康证明", "occurred_on": "2026-01-05"}),
+    _credit_route("GET /api/v1/credit/listings", "get", lambda w: "/api/v1/credit/listings", CREDIT_LISTERS, 403),
+    _credit_route("POST /api/v1/credit/listings", "post", lambda w: "/api/v1/credit/listings", _as(CREDIT_RECORD_OP1, 201), 403,
+                  body=lambda w: {"penalty_id": _credit(w)["s2"], "ground": "closure", "facts": "责令停产停业"}),
+    _credit_route("GET /api/v1/credit/listings/{listing_id}", "get", lambda w: f"/api/v1/credit/listings/{_c('listing')(w)}", CREDIT_OP1, 403),
+    _credit_route("POST /api/v1/credit/listings/{listing_id}/decide", "post", lambda w: f"/api/v1/credit/listings/{_c('listing')(w)}/decide",
+                  CREDIT_DECIDE_OP1, 403, body=lambda w: {"approve": True}),
+    _credit_route("GET /api/v1/credit/public/operators/{uscc}", "get", lambda w: f"/api/v1/credit/public/operators/{w.op1.uscc}", EVERYONE, 200,
+                  anonymous=200),
+    _credit_route("GET /api/v1/credit/public/listings", "get", lambda w: "/api/v1/credit/public/listings", EVERYONE, 200, anonymous=200),
+]
+
 
 def _expected(route: Route, persona: str | None) -> int:
     if persona is None:

@@ -122,6 +122,50 @@ RULES: dict[str, dict[str, dict[str, Scope]]] = {
         "excursion_list": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.STATION_OFFICER: _J, Role.INSPECTOR: _J,
                            Role.ADMIN: "all"},
     },
+    # Sampling (shian.sampling), scoped by the sampled operator's jurisdiction. "own" is the operator's
+    # organisation, or for a laboratory the samples sent to it (first test or re-test); for residents
+    # ("request") the requests they submitted. "respond": re-test applications and the operator's part
+    # of a disposal (regulators enter paper ones); "verify": the regulator's part of a disposal.
+    "sampling": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.LAB: "own", Role.OPERATOR: "own"},
+        "record": {**_REGULATOR_WRITE, Role.INSPECTOR: _J},
+        "plan": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.ADMIN: "all"},
+        "report": {Role.LAB: "own", Role.ADMIN: "all"},
+        "respond": {**_REGULATOR_WRITE, Role.OPERATOR: "own"},
+        "verify": {**_REGULATOR_WRITE},
+        "rapid_view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "rapid_record": {Role.STATION_OFFICER: _J, Role.ADMIN: "all"},
+        "request": {Role.PUBLIC: "own", Role.ADMIN: "all"},
+        "request_handle": {**_REGULATOR_WRITE},
+    },
+    # Inspections (shian.inspection). "view": inspections of the jurisdiction; the selectors narrow inspectors to their own
+    # assignments and operators to their own closed inspections. "plan": plans, draws, overdue lists and indicators; "draw":
+    # generate plans, run and publish draws; "perform": fill in and close (assigned inspectors only); "amend": correct a closed one.
+    "inspection": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "plan": {**_REGULATOR_WRITE},
+        "draw": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.ADMIN: "all"},
+        "perform": {Role.INSPECTOR: _J, Role.STATION_OFFICER: _J, Role.ADMIN: "all"},
+        "amend": {Role.INSPECTOR: _J, Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.ADMIN: "all"},
+    },
+    # Rectification orders (shian.rectification): inspectors see and review only the orders they issued (narrowed in the selectors).
+    "rectification": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "issue": {**_REGULATOR_WRITE, Role.INSPECTOR: _J},
+        "answer": {Role.OPERATOR: "own", Role.ADMIN: "all"},
+        "review": {**_REGULATOR_WRITE, Role.INSPECTOR: _J},
+    },
+    # Credit (shian.credit): "view" is the internal credit file (the public profile needs no rule). "record": penalties, verified
+    # complaints, awards, points, withdrawals; "commit": credit commitments (the operator's own too); "apply": repair applications
+    # (regulators enter paper ones); "propose": serious-violation listing proposals; "decide": listing and repair decisions.
+    "credit": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "record": {**_REGULATOR_WRITE},
+        "commit": {**_REGULATOR_WRITE, Role.OPERATOR: "own"},
+        "apply": {**_REGULATOR_WRITE, Role.OPERATOR: "own"},
+        "propose": {**_REGULATOR_WRITE},
+        "decide": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.ADMIN: "all"},
+    },
 }
 
 
