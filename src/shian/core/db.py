@@ -61,3 +61,24 @@ def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 
     for obj in objs:
         obj._state.adding = False
         obj._state.db = "default"
+
+
+def copy_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Insert many new rows given as tuples of ``columns`` (field attnames), without building a
+    model instance per row; the primary key comes from the column default.
+
+    For tables that get several rows per parent row (the EPCIS edge tables: tens of thousands per
+    capture), building and reading back model instances costs more than the COPY itself. On
+    PostgreSQL the tuples go straight to COPY (psycopg adapts each value; no JSON fields here);
+    elsewhere they become instances for ``bulk_create``. Signals do not fire (callers audit).
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)
+        return
+    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = ", ".join(connection.ops.quote_name(by_attname[c]) for c in columns)
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
