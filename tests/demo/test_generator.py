@@ -193,8 +193,8 @@ def test_generate_writes_the_plan() -> None:
     assert InsurancePolicy.objects.count() == result.counts["insurance_policies"]
     assert SelfInspection.objects.count() == result.counts["self_inspections"]
     assert Jurisdiction.objects.count() == 83
-    # 1 city + 7 district bureaus + 75 stations + 2 labs + 1 CDC + OP-DEMO
-    assert Organisation.objects.count() == 87 == len(result.organisation_codes)
+    # 1 city + 7 district bureaus + 75 stations + 2 labs + 1 CDC + OP-DEMO, and the sampling demo's re-test lab LAB-GD1
+    assert Organisation.objects.count() == 88 == len(result.organisation_codes)
     assert {"JM-SJ", "JM-PJ", "JM-JH", "JM-XH", "JM-TS", "JM-KP", "JM-HS", "JM-EP", "ST-440703001", "LAB-JM1", "LAB-JM2", "CDC-JM", "OP-DEMO"} <= set(
         result.organisation_codes
     )

@@ -40,8 +40,10 @@ from shian.core.context import acting_as
 from shian.core.db import refresh_planner_statistics
 from shian.core.ids import uscc_with_check
 from shian.core.models import AuditEntry, Jurisdiction
+from shian.credit import demo as credit_demo
 from shian.demo import jiangmen, names
 from shian.demo.models import SimulatedOperator
+from shian.inspection import demo as inspection_demo
 from shian.registry.models import (
     FoodCategory,
     InsurancePolicy,
@@ -52,6 +54,7 @@ from shian.registry.models import (
     SelfInspection,
     StaffMember,
 )
+from shian.sampling import demo as sampling_demo
 from shian.trace import demo as trace_demo
 
 REFERENCE_DATE = date(2026, 11, 25)  # "today" of the generated data, fixed for reproducibility
@@ -922,7 +925,7 @@ def logins() -> list[tuple[str, str, str, str]]:
 
 
 def _demo_org_codes() -> list[str]:
-    qs = Organisation.objects.filter(code__regex=r"^(JM-|ST-|LAB-JM|CDC-JM|OP-DEMO)").order_by("code")
+    qs = Organisation.objects.filter(code__regex=r"^(JM-|ST-|LAB-|CDC-JM|OP-DEMO)").order_by("code")
     return list(qs.values_list("code", flat=True))
 
 
@@ -955,7 +958,8 @@ def _of_type(code: str, limit: int) -> list[Operator]:
 
 
 def _module_demos(seed: int, count: int) -> dict[str, int]:
-    """The other modules' demo data, each through its own ``demo.generate`` (and so through its services)."""
+    """The other modules' demo data, each through its own ``demo.generate`` (services, or bulk paths with their
+    typed audit events): produce certificates, cold chain, a year of inspections and sampling, then credit."""
     f = max(1, min(4, count // 1500))
     start = REFERENCE_DATE - timedelta(days=TRADE_DAYS)
     out = {}
@@ -964,6 +968,10 @@ def _module_demos(seed: int, count: int) -> dict[str, int]:
     buyers = _of_type("wholesaler", 6 * f) + _of_type("restaurant", 10 * f)
     out["coldchain_entries"] = coldchain_demo.generate(_of_type("cold_store", 3 * f), _of_type("wholesaler", 6 * f), buyers,
                                                        random.Random(seed + 2), start, REFERENCE_DATE)
+    year = REFERENCE_DATE - timedelta(days=365)
+    out.update({f"inspection_{k}": v for k, v in inspection_demo.generate(seed=seed, start=year, end=REFERENCE_DATE).items()})
+    out.update({f"sampling_{k}": v for k, v in sampling_demo.generate(seed, year, REFERENCE_DATE).items()})
+    out.update(credit_demo.generate(seed, year, REFERENCE_DATE))  # reads the two above; its keys start with "credit_"
     return out
 
 
@@ -1021,6 +1029,6 @@ def generate(*, scale: str | int = "small", seed: int = DEFAULT_SEED, stdout: Te
         operators_requested=count,
         counts=counts,
         logins=logins(),
-        organisation_codes=sorted(o.code for o in orgs),
+        organisation_codes=_demo_org_codes(),
         elapsed_seconds=time.monotonic() - started,
     )

@@ -227,7 +227,7 @@ def draw_run(*, title: str, filters: TargetFilters, inspector_organisations: Seq
     if count is not None and count < 1:
         raise Invalid(_("Draw at least one target."), code="draw_count_invalid", field="count")
     if proportion is not None and not Decimal(0) < proportion <= Decimal(100):
-        raise Invalid(_("The proportion must be more than 0% and at most 100%."), code="draw_proportion_invalid", field="proportion")
+        raise Invalid(_("The proportion must be more than 0 and at most 100 (per cent)."), code="draw_proportion_invalid", field="proportion")
     if filters.quarter is not None and not 1 <= filters.quarter <= 4:
         raise Invalid(_("The quarter must be 1 to 4."), code="draw_quarter_invalid", field="quarter")
     if scope not in Scope.values:

@@ -387,10 +387,14 @@ def _requests(rng: random.Random, city: _City, start: date, end: date, counts: C
 
 
 def generate(seed: int, start: date, end: date) -> dict[str, int]:
-    """Create a sampling year for the demo city between ``start`` and ``end`` (clamped to today); returns counts."""
+    """Create a sampling year for the demo city between ``start`` and ``end`` (clamped to today); returns counts.
+
+    Runs once: when the database already holds samples it adds nothing (the demo is idempotent)."""
     end = min(end, timezone.localdate())
     rng = random.Random(seed ^ 0x5A3971)
     counts = Counts()
+    if Sample.objects.exists():
+        return counts.as_dict()
     labs = _setup_labs()
     if not labs:
         return counts.as_dict()
