@@ -89,7 +89,7 @@ def main() -> None:
     from shian.epcis.validator import validate_body
 
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE epcis_eventidentifier, epcis_eventtransaction, epcis_sourcedest, epcis_epcisevent, epcis_capture")
+        cur.execute("TRUNCATE epcis_eventidentifier, epcis_eventtransaction, epcis_sourcedest, epcis_epcisevent, epcis_capture CASCADE")
     org, _created = Organisation.objects.get_or_create(code="BENCH-EPCIS", defaults={"name": "bench", "kind": Organisation.Kind.PLATFORM})
     principal = Principal(role=Role.PUBLIC, jurisdiction_path=None, organisation_id=org.pk, label="bench")
 

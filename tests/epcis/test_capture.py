@@ -167,3 +167,24 @@ def test_capture_job_of_another_organisation_is_404(world: World, city, op1_syst
     assert city.get(location).status_code == 200  # the city bureau sees every capture
     assert key_client("JM-PJ").get(location).status_code == 404
     assert op1_system.get("/epcis/capture/not-a-uuid").status_code == 404
+
+
+def test_capture_restores_the_garbage_collector_and_dedups_against_stored_rows(world: World, city, monkeypatch) -> None:
+    """Capture pauses Python's cyclic collector while it builds rows (a speed measure) and must leave it
+    as it found it, after success and after a failure; stored events are found by ID and by content."""
+    import gc
+
+    assert gc.isenabled()
+    first = post_json(city, "/epcis/events", wrap([_good_event(i) for i in range(3)])).json()
+    assert first["eventCount"] == 3 and gc.isenabled()
+    again = post_json(city, "/epcis/events", wrap([_good_event(i) for i in range(4)])).json()
+    assert again["eventCount"] == 1 and {d["reason"] for d in again["duplicates"]} == {"content"} and gc.isenabled()
+    assert EventIdentifier.objects.filter(event__in=EpcisEvent.objects.all()).count() == EventIdentifier.objects.count() == 4
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("shian.epcis.capture.extract", broken)
+    with pytest.raises(RuntimeError):
+        post_json(city, "/epcis/events", wrap([_good_event(9)]))
+    assert gc.isenabled()

@@ -15,8 +15,11 @@ the same but the content differs (an EPCIS error declaration reuses the ID), a w
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.db import bulk_insert
-from shian.epcis.extract import Extracted, extract
-from shian.epcis.models import Capture, EpcisEvent
+from shian.core.db import bulk_insert, copy_rows
+from shian.epcis.extract import IDENTIFIER_COLUMNS, SOURCE_DEST_COLUMNS, TRANSACTION_COLUMNS, Extracted, extract
+from shian.epcis.models import Capture, EpcisEvent, EventIdentifier, EventTransaction, SourceDest
 from shian.epcis.validator import Result
 
 log = logging.getLogger(__name__)
@@ -73,21 +76,44 @@ def _with_context(ev: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"@context": context, **ev}
 
 
-def _existing(field_name: str, values: list[str]) -> dict[str, tuple[int, str, str]]:
-    """Stored events whose ``field_name`` is among ``values``: value -> (id, event_id, content_hash)."""
-    found: dict[str, tuple[int, str, str]] = {}
-    size = _chunk()
-    for start in range(0, len(values), size):
-        chunk = values[start:start + size]
-        for pk, event_id, digest in EpcisEvent.objects.filter(**{f"{field_name}__in": chunk}).values_list("id", "event_id", "content_hash"):
-            found[event_id if field_name == "event_id" else digest] = (pk, event_id, digest)
-    return found
+def _existing(event_ids: list[str], hashes: list[str]) -> tuple[dict[str, tuple[int, str, str]], dict[str, tuple[int, str, str]]]:
+    """Stored events with one of ``event_ids`` or one of ``hashes``: (by event ID, by content hash),
+    each value -> (id, event_id, content_hash).
+
+    On PostgreSQL one query per batch, each list bound as a single array parameter and joined to
+    the table (a nested loop of unique-index probes, in key order). An ``IN`` list of thousands of
+    placeholders costs more to compile and plan than the probes themselves, and ``col = ANY(array)
+    OR …`` turns into a sequential scan while the table is small (a few hundred thousand rows: 4x
+    slower). Elsewhere ``IN`` chunks that fit SQLite's parameter limit.
+    """
+    by_id: dict[str, tuple[int, str, str]] = {}
+    by_hash: dict[str, tuple[int, str, str]] = {}
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(EpcisEvent._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT e.id, e.event_id, e.content_hash FROM unnest(%s::text[]) AS k(v) JOIN {table} e ON e.event_id = k.v "  # noqa: S608
+                        f"UNION ALL SELECT e.id, e.event_id, e.content_hash FROM unnest(%s::text[]) AS k(v) JOIN {table} e ON e.content_hash = k.v",
+                        [sorted(event_ids), sorted(hashes)])
+            found = cur.fetchall()
+    else:
+        found = []
+        size = _chunk()
+        for field_name, values in (("event_id", event_ids), ("content_hash", hashes)):
+            for start in range(0, len(values), size):
+                found += EpcisEvent.objects.filter(**{f"{field_name}__in": values[start:start + size]}).values_list("id", "event_id", "content_hash")
+    wanted_ids, wanted_hashes = set(event_ids), set(hashes)
+    for row in found:
+        if row[1] in wanted_ids:
+            by_id[row[1]] = row
+        if row[2] in wanted_hashes:
+            by_hash[row[2]] = row
+    return by_id, by_hash
 
 
 def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome) -> list[tuple[int, Extracted]]:
     """Drop events already stored or repeated in the batch; record them as duplicates."""
-    by_id = _existing("event_id", list({x.event.event_id for _i, x in rows if x.event is not None}))
-    by_hash = _existing("content_hash", list({x.event.content_hash for _i, x in rows if x.event is not None}))
+    by_id, by_hash = _existing(list({x.event.event_id for _i, x in rows if x.event is not None}),
+                               list({x.event.content_hash for _i, x in rows if x.event is not None}))
     seen_ids: dict[str, int] = {}
     seen_hashes: dict[str, int] = {}
     fresh = []
@@ -123,19 +149,40 @@ def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome) -> list[tu
 
 
 def _insert(fresh: list[tuple[int, Extracted]]) -> list[EpcisEvent]:
+    """COPY the events (their ids reserved from the sequence), then their edge-table rows as tuples."""
     events = [x.event for _i, x in fresh if x.event is not None]
     bulk_insert(EpcisEvent, events)
-    children: dict[type, list[Any]] = {}
-    for _i, x in fresh:
-        assert x.event is not None
-        pk = x.event.pk
-        for rows in (x.identifiers, x.transactions, x.sources_destinations):
-            for row in rows:
-                row.event_id = pk
-                children.setdefault(type(row), []).append(row)
-    for model, rows in children.items():
-        bulk_insert(model, rows)
+    identifiers: list[tuple[Any, ...]] = []
+    transactions: list[tuple[Any, ...]] = []
+    sources_destinations: list[tuple[Any, ...]] = []
+    for ev, (_i, x) in zip(events, fresh, strict=True):
+        pk = ev.pk
+        identifiers += [(pk, *row) for row in x.identifier_rows]
+        transactions += [(pk, *row) for row in x.transaction_rows]
+        sources_destinations += [(pk, *row) for row in x.source_dest_rows]
+    copy_rows(EventIdentifier, ("event_id", *IDENTIFIER_COLUMNS), identifiers)
+    copy_rows(EventTransaction, ("event_id", *TRANSACTION_COLUMNS), transactions)
+    copy_rows(SourceDest, ("event_id", *SOURCE_DEST_COLUMNS), sources_destinations)
     return events
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a capture builds its rows.
+
+    A capture keeps tens of thousands of new objects alive until its COPY (events, documents,
+    row tuples); each time enough of them survive, CPython 3.11 runs a full collection that
+    walks every object in the process. Measured on 5,000-event captures, that doubled the cost of
+    deriving the rows and of the deduplication lookup. None of these objects forms a reference
+    cycle, so reference counting still frees them; collection resumes (and catches up) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def digest_of(hashes: list[str]) -> str:
@@ -154,6 +201,12 @@ def store(result: Result, *, capture: Capture, recorded_by_id: int | None, opera
     if not result.ok:
         outcome.errors = result.errors[:MAX_REPORTED_ERRORS]
         return _finish(outcome)
+    with _cyclic_gc_paused():
+        return _store_valid(result, outcome, recorded_by_id=recorded_by_id, operator_id=operator_id, source=source)
+
+
+def _store_valid(result: Result, outcome: Outcome, *, recorded_by_id: int | None, operator_id: int | None, source: str) -> Outcome:
+    capture = outcome.capture
     now = timezone.now()
     rows: list[tuple[int, Extracted]] = []
     for index, ev in enumerate(result.events):
@@ -191,10 +244,9 @@ def store(result: Result, *, capture: Capture, recorded_by_id: int | None, opera
                 raise
             log.info("capture %s raced another capture of the same event; retrying", capture.pk)
             for _i, x in rows:  # the failed attempt assigned primary keys
-                for obj in (x.event, *x.identifiers, *x.transactions, *x.sources_destinations):
-                    if obj is not None:
-                        obj.pk = None
-                        obj._state.adding = True
+                if x.event is not None:
+                    x.event.pk = None
+                    x.event._state.adding = True
     raise AssertionError("unreachable")
 
 
