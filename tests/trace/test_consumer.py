@@ -373,3 +373,22 @@ def test_pages_are_cached_per_lot_and_language(trace: Trace, settings: Any, djan
     for _ in range(2):  # the second page's body comes from the cache
         page = client.get(DL).content.decode()
         assert '<section class="card">' in page and "&lt;section" not in page and "LC2026-01" in page and "江门市乙食品厂" in page
+
+
+@pytest.mark.django_db
+def test_a_cached_html_page_costs_no_query_and_switches_language_by_link(trace: Trace, settings: Any,
+                                                                         django_assert_num_queries: Any) -> None:
+    from django.core.cache import cache
+
+    settings.SHIAN_CONSUMER_CACHE_SECONDS = 60
+    cache.clear()
+    client = Client()
+    first = client.get(DL).content.decode()
+    assert "csrfmiddlewaretoken" not in first and f"{DL}?lang=en" in first  # nothing of the visitor: cacheable whole
+    with django_assert_num_queries(0):
+        assert client.get(DL).content.decode() == first
+    english = client.get(DL, {"lang": "en"}).content.decode()
+    assert 'lang="en"' in english and 'lang="zh-hans"' in first
+    _ship_and_confirm(trace)
+    consumer.forget(trace.lot)  # by trace code and by Digital Link, every language
+    assert client.get(DL).content.decode() != first

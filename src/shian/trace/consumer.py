@@ -366,9 +366,33 @@ def consumer_view(code_or_link: str | Code, *, render: Callable[[ConsumerView], 
     return view
 
 
+def _page_key(code: Code, language: str | None) -> str:
+    return f"shian:consumer:page:{code.path}:{language or ''}"
+
+
+def cached_page(code: Code) -> str | None:
+    """The whole rendered page of a code in the active language, if cached: a scan that hits it costs no query."""
+    if cache_seconds() <= 0:
+        return None
+    return cache.get(_page_key(code, get_language()))  # type: ignore[no-any-return]
+
+
+def cache_page(code: Code, html: str) -> None:
+    """Keep the rendered page (it holds nothing of the visitor) for :func:`cache_seconds`."""
+    seconds = cache_seconds()
+    if seconds > 0:
+        cache.set(_page_key(code, get_language()), html, seconds)
+
+
 def forget(lot: Lot) -> None:
-    """Drop a lot's cached consumer pages (every language), so that the next scan shows the present state."""
-    cache.delete_many([_cache_key(lot.pk, lot.trace_code, code) for code, _name in settings.LANGUAGES])
+    """Drop a lot's cached consumer pages (every language, by trace code and by Digital Link), so that the next
+    scan shows the present state."""
+    codes = [Code(trace_code=lot.trace_code)]
+    if lot.product.gtin:
+        codes.append(Code(gtin=lot.product.gtin, lot_code=lot.lot_code))
+    languages = [code for code, _name in settings.LANGUAGES]
+    cache.delete_many([_cache_key(lot.pk, lot.trace_code, lang) for lang in languages]
+                      + [_page_key(code, lang) for code in codes for lang in languages])
 
 
 def place_of(jurisdiction: Jurisdiction | None) -> str | None:

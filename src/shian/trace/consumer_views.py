@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -33,6 +35,8 @@ from shian.core.errors import Invalid, NotFound
 from shian.core.pages import page_errors
 from shian.trace import consumer, labels
 from shian.trace.identifiers import is_trace_code
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -54,15 +58,23 @@ def _unknown(request: HttpRequest, message: str, code: str, *, typed: str = "") 
 
 def _answer(request: HttpRequest, code: consumer.Code) -> HttpResponse:
     as_json = _wants_json(request)
-    view = consumer.consumer_view(code, render=None if as_json else _body)
-    if view is None:
-        return _unknown(request, _("No lot with this code is on the platform. Check the code, or ask the shop where you bought it."),
-                        "lot_unknown")
-    if as_json:
-        response: HttpResponse = JsonResponse(view.as_json(), json_dumps_params={"ensure_ascii": False})
-    else:
-        response = render(request, "trace/consumer.html", {"view": view, "body": mark_safe(view.html or "")})  # noqa: S308  # our own template's output
-    patch_vary_headers(response, ["Accept"])
+    lang = request.GET.get("lang")
+    with translation.override(lang if lang in LANGUAGE_CODES else translation.get_language()):
+        page = None if as_json else consumer.cached_page(code)
+        if page is None:
+            view = consumer.consumer_view(code, render=None if as_json else _body)
+            if view is None:
+                return _unknown(request, _("No lot with this code is on the platform. Check the code, or ask the shop where you bought it."),
+                                "lot_unknown")
+            if as_json:
+                response: HttpResponse = JsonResponse(view.as_json(), json_dumps_params={"ensure_ascii": False})
+                patch_vary_headers(response, ["Accept"])
+                return response
+            page = render_to_string("trace/consumer.html", {"view": view, "body": mark_safe(view.html or ""),  # noqa: S308  # our own output
+                                                            "path": code.path})
+            consumer.cache_page(code, page)
+    response = HttpResponse(page)
+    patch_vary_headers(response, ["Accept", "Cookie"])
     return response
 
 

@@ -38,7 +38,7 @@ from shian.registry.models import Operator
 from shian.trace import selectors
 from shian.trace.epcis_events import uscc_of
 from shian.trace.identifiers import DIGITAL_LINK_BASE
-from shian.trace.models import Lot
+from shian.trace.models import Lot, Product
 
 FORWARD = "forward"
 BACK = "back"
@@ -133,10 +133,16 @@ def _lots(principal: Principal, identifiers: Iterable[str]) -> dict[str, Lot]:
     by_code, by_gtin = _lot_keys(identifiers)
     if not by_code and not by_gtin:
         return {}
-    match = Q(trace_code__in=list(by_code))
-    for gtin, lot_code in by_gtin:
-        match |= Q(product__gtin=gtin, lot_code=lot_code)
-    found = list(Lot.objects.filter(match).select_related("product__owner"))
+    # Separate indexed look-ups: one OR across trace codes and (GTIN, lot code) pairs became a full scan.
+    found = list(Lot.objects.filter(trace_code__in=list(by_code)).select_related("product__owner")) if by_code else []
+    if by_gtin:
+        products = dict(Product.objects.filter(gtin__in=sorted({g for g, _c in by_gtin})).values_list("pk", "gtin"))
+        match = Q(pk__in=[])
+        for product_id, gtin in products.items():
+            codes = [c for g, c in by_gtin if g == gtin]
+            match |= Q(product_id=product_id, lot_code__in=codes)
+        if products:
+            found += list(Lot.objects.filter(match).select_related("product__owner"))
     visible = set(selectors.lots_visible(principal).filter(pk__in=[lot.pk for lot in found]).values_list("pk", flat=True))
     out: dict[str, Lot] = {}
     for lot in found:

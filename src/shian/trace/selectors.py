@@ -118,9 +118,13 @@ def lots_owned(principal: Principal | None) -> QuerySet[Lot]:
 
 
 def lots_visible(principal: Principal | None) -> QuerySet[Lot]:
-    """Own lots, plus lots on the receipts and shipments the principal may see."""
-    received = ReceiptLine.objects.filter(receipt__in=receipts_visible(principal)).values("lot_id")
-    return Lot.objects.filter(Q(pk__in=lots_owned(principal).values("pk")) | Q(pk__in=received))
+    """Own lots, plus lots on the receipts and shipments the principal may see.
+
+    Written as correlated EXISTS so that a filter on the lot (``pk=``, ``pk__in=``) is applied
+    first: ``pk IN (…) OR pk IN (…)`` made PostgreSQL hash every visible lot on each call."""
+    owned = lots_owned(principal).filter(pk=OuterRef("pk"))
+    received = ReceiptLine.objects.filter(receipt__in=receipts_visible(principal), lot_id=OuterRef("pk"))
+    return Lot.objects.filter(Q(Exists(owned)) | Q(Exists(received)))
 
 
 def product_for(principal: Principal | None, product_id: int) -> Product:
