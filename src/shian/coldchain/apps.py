@@ -21,6 +21,10 @@ class ColdchainConfig(AppConfig):
         from shian.trace.guards import register_shipment_guard
 
         register_shipment_guard("coldchain", shipment_guard)
+        from shian.coldchain.services import readings_from_stored_events
+        from shian.epcis.hooks import register_stored_hook
+
+        register_stored_hook("coldchain", readings_from_stored_events)
         audit.describe_actions({
             "coldchain.first_stop_registered": _("Imported lot coded at the first stop"),
             "coldchain.imported": _("Imported lot entered the central warehouse"),

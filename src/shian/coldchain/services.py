@@ -508,6 +508,14 @@ def _lots_named(event: EpcisEvent) -> list[Lot]:
     return list(qs.filter(match).select_related("first_stop__warehouse", "first_stop__lot__product")) if keys else []
 
 
+def readings_from_stored_events(events: Sequence[EpcisEvent]) -> None:
+    """The EPCIS stored-events hook: readings from every newly stored event that carries sensor data."""
+    for event in events:
+        document = event.document if isinstance(event.document, dict) else {}
+        if document.get("sensorElementList") and event.source != "platform":  # the platform's own readings are stored already
+            readings_from_epcis(event)
+
+
 def readings_from_epcis(event: EpcisEvent, *, by: User | None = None) -> list[TemperatureReading]:
     """Temperature readings of first-stop lots in an event another system captured (``sensorElementList``).
 

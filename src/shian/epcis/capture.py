@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from shian.core import audit
 from shian.core.db import bulk_insert, copy_rows
+from shian.epcis import hooks
 from shian.epcis.extract import IDENTIFIER_COLUMNS, SOURCE_DEST_COLUMNS, TRANSACTION_COLUMNS, Extracted, extract
 from shian.epcis.models import Capture, EpcisEvent, EventIdentifier, EventTransaction, SourceDest
 from shian.epcis.validator import Result
@@ -232,6 +233,7 @@ def _store_valid(result: Result, outcome: Outcome, *, recorded_by_id: int | None
                 fresh = _deduplicate(rows, outcome)
                 outcome.stored = _insert(fresh)
                 outcome.stored_index = [i for i, _x in fresh]
+                hooks.events_stored(outcome.stored)
                 capture.event_count = len(outcome.stored)
                 capture.duplicate_count = len(outcome.duplicates)
                 capture.digest = digest_of([e.content_hash for e in outcome.stored])
