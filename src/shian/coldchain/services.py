@@ -508,11 +508,21 @@ def _lots_named(event: EpcisEvent) -> list[Lot]:
     return list(qs.filter(match).select_related("first_stop__warehouse", "first_stop__lot__product")) if keys else []
 
 
+def _named_in_document(document: dict[str, Any]) -> list[str]:
+    """The identifiers an event document names as objects or children (no query)."""
+    out = [str(e) for key in ("epcList", "childEPCs") for e in document.get(key) or ()]
+    out += [str(q.get("epcClass", "")) for key in ("quantityList", "childQuantityList") for q in document.get(key) or () if isinstance(q, dict)]
+    return out
+
+
 def readings_from_stored_events(events: Sequence[EpcisEvent]) -> None:
-    """The EPCIS stored-events hook: readings from every newly stored event that carries sensor data."""
+    """The EPCIS stored-events hook: readings from newly stored events that carry sensor data and name a
+    platform lot. Events that name no platform lot are skipped without a query (a capture may hold
+    50,000 events); the platform's own reading events are stored already."""
     for event in events:
         document = event.document if isinstance(event.document, dict) else {}
-        if document.get("sensorElementList") and event.source != "platform":  # the platform's own readings are stored already
+        if (document.get("sensorElementList") and event.source != "platform"
+                and ev.lot_keys(_named_in_document(document))):
             readings_from_epcis(event)
 
 
