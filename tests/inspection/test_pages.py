@@ -30,6 +30,16 @@ def test_plan_and_draw_pages(iw: InspWorld) -> None:
     d = Draw.objects.get()
     page = c.get(f"/inspections/draws/{d.pk}/").content.decode()
     assert d.seed in page and d.target_pool_hash in page and w.op1.name in page
+    from shian.inspection import views
+
+    views.DRAW_ROWS_PER_PAGE = 1  # a page at a time: the second row is on page 2
+    try:
+        first, second = (c.get(f"/inspections/draws/{d.pk}/", {"page": n}).content.decode() for n in (1, 2))
+        names = {w.op1.name, w.op2.name}
+        assert len({n for n in names if n in first}) == 1 and len({n for n in names if n in second}) == 1
+        assert c.get(f"/inspections/draws/{d.pk}/", {"page": "x"}).status_code == 200
+    finally:
+        views.DRAW_ROWS_PER_PAGE = 200
     assert c.get("/inspections/draws/").status_code == 200
     assert c.get(f"/inspections/draws/{d.pk}/verify/").status_code == 200
     pool = c.get(f"/inspections/draws/{d.pk}/pool-targets.txt")

@@ -205,17 +205,18 @@ def draw_for(principal: Principal | None, draw_id: int, action: str = "plan") ->
     raise _not_found()
 
 
-def draw_rows(draw: Draw) -> list[dict[str, Any]]:
-    """The draw's result with operator names and inspector names (two queries)."""
-    usccs = [a["target"] for a in draw.drawn]
+def draw_rows(draw: Draw, start: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    """The draw's result (or the rows ``start``..``start + limit``) with operator and inspector names (three queries)."""
+    drawn = draw.drawn[start:None if limit is None else start + limit]
+    usccs = [a["target"] for a in drawn]
     ops = {o.uscc: o for o in Operator.objects.filter(uscc__in=usccs).only("id", "name", "uscc", "address")}
     from shian.inspection.models import InspectorProfile
 
-    badges = {b for a in draw.drawn for b in a["inspectors"]}
+    badges = {b for a in drawn for b in a["inspectors"]}
     people = {p.badge_number: p.user for p in InspectorProfile.objects.filter(badge_number__in=badges).select_related("user")}
-    inspections = dict(draw.inspections.values_list("operator__uscc", "pk"))
-    return [{"rank": i + 1, "target": a["target"], "operator": ops.get(a["target"]), "inspection_id": inspections.get(a["target"]),
-             "inspectors": [(b, people.get(b)) for b in a["inspectors"]], "excluded": a["excluded"]} for i, a in enumerate(draw.drawn)]
+    inspections = dict(draw.inspections.filter(operator__uscc__in=usccs).values_list("operator__uscc", "pk"))
+    return [{"rank": start + i + 1, "target": a["target"], "operator": ops.get(a["target"]), "inspection_id": inspections.get(a["target"]),
+             "inspectors": [(b, people.get(b)) for b in a["inspectors"]], "excluded": a["excluded"]} for i, a in enumerate(drawn)]
 
 
 def published_draw(draw_id: int) -> Draw:

@@ -141,11 +141,25 @@ def draw_new(request: HttpRequest) -> HttpResponse:
 def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
     principal = _principal(request)
     draw = selectors.draw_for(principal, draw_id)
+    # A city-wide draw has thousands of rows: show them a page at a time; re-running the draw is the verify page's job.
+    pages = max(1, -(-len(draw.drawn) // DRAW_ROWS_PER_PAGE))
+    page = min(max(1, _int(request.GET.get("page"), 1)), pages)
     return render(request, "inspection/draw_detail.html", {
-        "draw": draw, "rows": selectors.draw_rows(draw), "problems": verification.check(draw),
+        "draw": draw, "rows": selectors.draw_rows(draw, (page - 1) * DRAW_ROWS_PER_PAGE, DRAW_ROWS_PER_PAGE),
+        "page": page, "pages": pages, "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
         "can_publish": access.can(principal, RESOURCE, "draw") and selectors.draws_visible(principal, "draw").filter(pk=draw.pk).exists(),
         "today": timezone.localdate(),
     })
+
+
+DRAW_ROWS_PER_PAGE = 200
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 @login_required
