@@ -22,20 +22,12 @@ from shian.certificates.models import CertificateCheck, ProduceCertificate
 from shian.core import access
 from shian.core.errors import Forbidden, ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 from shian.trace import selectors as trace_selectors
 
 PAGE_SIZE = 25
-
-
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _form_error(form: Any, exc: ShianError) -> None:

@@ -28,21 +28,13 @@ from shian.coldchain.models import FirstStopEntry, StorageClass
 from shian.core import access
 from shian.core.errors import NotFound, ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 
 PAGE_SIZE = 25
 READING_ROWS = 6
 ReadingRows = formset_factory(ReadingRowForm, extra=READING_ROWS, max_num=50)
-
-
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _release_url(request: HttpRequest, entry: FirstStopEntry) -> str:

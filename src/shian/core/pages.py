@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from shian.core import access
 from shian.core.errors import Forbidden, NotAuthenticated, NotFound, ShianError
 
 
@@ -29,3 +30,15 @@ def page_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return render(request, "core/error.html", {"title": _("Cannot do this"), "message": exc.message}, status=exc.status)
 
     return wrapper
+
+
+def principal(request: HttpRequest) -> access.Principal:
+    """The logged-in user's principal (views behind ``login_required``)."""
+    return request.user.principal  # type: ignore[union-attr]
+
+
+def querystring(request: HttpRequest) -> str:
+    """The request's query string without ``page``, for pager links that keep the filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -19,22 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 from shian.core import access
 from shian.core.errors import ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 from shian.credit import qr, rules, selectors, services, standing
 from shian.credit.forms import DecideForm, ListingDecideForm, ListingForm, PointsForm, ReasonForm, RecordForm, RepairForm
 from shian.credit.models import CreditRecord, Listing, RepairApplication
 
 PAGE_SIZE = 25
-
-
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _nav(principal: access.Principal) -> dict[str, bool]:

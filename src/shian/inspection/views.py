@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 from shian.inspection import pdf, rules, selectors, services, verification
 from shian.inspection.forms import AcknowledgeForm, AmendForm, CloseForm, DrawForm, PhotoForm, PlanForm, VisitForm
@@ -33,18 +35,8 @@ PAGE_SIZE = 25
 RESOURCE = selectors.RESOURCE
 
 
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
 def _page(request: HttpRequest, qs: Any) -> Any:
     return CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- plans -----------------------------------------------------------------------------------------

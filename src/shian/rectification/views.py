@@ -15,25 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.core import access
 from shian.core.errors import NotFound, ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 from shian.rectification import selectors, services
 from shian.rectification.forms import AnswerForm, ReviewForm
 from shian.rectification.models import RectificationOrder
 
 PAGE_SIZE = 25
-
-
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
 from shian.core.pagination import CappedPaginator
 from shian.registry import rules, selectors
 from shian.registry.dossier_forms import FORMS
@@ -27,10 +28,6 @@ from shian.registry.imports import start_import, template_workbook
 from shian.registry.models import Operator, OperatorType
 
 PAGE_SIZE = 25
-
-
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
 
 
 @login_required

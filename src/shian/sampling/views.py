@@ -24,6 +24,8 @@ from shian.accounts.models import User
 from shian.core import access
 from shian.core.errors import ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 from shian.sampling import indicators, inputs, rapid, rules, selectors, services
 from shian.sampling.api import draw_out
@@ -49,16 +51,6 @@ PAGE_SIZE = 25
 RESULT_ROWS = 6
 ResultRows = formset_factory(ResultRowForm, extra=RESULT_ROWS, max_num=60)
 R = "sampling"
-
-
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _user(request: HttpRequest) -> User | None:

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
 from shian.core.pages import page_errors
+from shian.core.pages import principal as _principal
+from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
 from shian.trace import epcis_events, graph, graph_view, recall, rules, selectors, services
 from shian.trace.forms import (
@@ -48,18 +50,8 @@ ShipmentLines = formset_factory(ShipmentLineForm, extra=LINE_ROWS, max_num=50)
 OutputLines = formset_factory(TransformationOutputForm, extra=2, max_num=20)
 
 
-def _principal(request: HttpRequest) -> access.Principal:
-    return request.user.principal  # type: ignore[union-attr]
-
-
 def _asks_operator(principal: access.Principal) -> bool:
     return len(selectors.operators_for_recording(principal)[:2]) != 1
-
-
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- receipts ---------------------------------------------------------------------------------
