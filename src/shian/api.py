@@ -137,6 +137,7 @@ def _register_routers() -> None:
     api.add_router("/rectifications", "shian.rectification.api.router")
     api.add_router("/sampling", "shian.sampling.api.router")
     api.add_router("/credit", "shian.credit.api.router")
+    api.add_router("/risk", "shian.risk.api.router")
 
 
 _register_routers()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("inspections/", include("shian.inspection.urls")),
     path("rectifications/", include("shian.rectification.urls")),
     path("credit/", include("shian.credit.urls")),
+    path("risk/", include("shian.risk.urls")),
     # Public consumer page (扫码查询): the GS1 Digital Link resolver, trace codes and the lookup form.
     re_path(r"^01/(?P<gtin>[^/]+)(?:/(?P<rest>.*))?$", consumer_views.resolve_digital_link, name="consumer-digital-link"),
     path("t/", consumer_views.lookup, name="consumer-lookup"),

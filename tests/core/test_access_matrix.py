@@ -1000,6 +1000,87 @@ ROUTES += [
 ]
 
 
+# --- risk grading (shian.risk) ----------------------------------------------------------------------
+# Once per world: every operator graded, then op1 (蓬江区) penalised and regraded, so op1 has an open risk warning.
+# Grade pages: regulators and inspectors of the jurisdiction, op1's own users; another district and another operator 404;
+# lab, CDC and public 403. Overrides: city and district regulators (and admin); warnings and the targeting list: regulators;
+# rules: regulators and inspectors read, administrators edit; regrade and retraining: the city regulator and admin.
+
+def _risk(w: World) -> dict[str, int]:
+    from shian.risk.models import RiskWarning
+
+    if not RiskWarning.objects.filter(operator=w.op1).exists():
+        from django.utils import timezone
+
+        from shian.credit import services as credit_services
+        from shian.risk import services as risk_services
+
+        risk_services.regrade(today=timezone.localdate())
+        credit_services.record_create(operator=w.op1, kind="penalty", severity="serious", title="处罚RK", occurred_on=timezone.localdate(),
+                                      legal_ground="《食品安全法》第一百二十四条", decision_number="RK-1")
+        risk_services.regrade(today=timezone.localdate())
+    return {"warning": RiskWarning.objects.get(operator=w.op1).pk}
+
+
+RISK_VIEWERS = {**LISTERS, "cdc_user": 403, "lab_user": 403, "public_user": 403}
+RISK_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "inspector": 200, "operator_user": 200, "admin": 200,
+            "other_district_regulator": 404, "other_operator_user": 404, "lab_user": 403, "cdc_user": 403, "public_user": 403}
+RISK_OVERRIDE_OP1 = {"city_regulator": 200, "district_regulator": 200, "admin": 200, "other_district_regulator": 404}
+RISK_REGULATORS = {"city_regulator": 200, "district_regulator": 200, "other_district_regulator": 200, "station_officer": 200, "admin": 200}
+RISK_WARNING_OP1 = {"city_regulator": 200, "district_regulator": 200, "station_officer": 200, "admin": 200, "other_district_regulator": 404}
+RISK_RULES = {**RISK_REGULATORS, "inspector": 200}
+RISK_ADMIN = {"admin": 200}
+RISK_CITY = {"city_regulator": 200, "admin": 200}
+
+
+def _rk(name: str, method: str, url: Callable[[World], str], expect: dict[str, int], default: int = 403, *,
+        body: Callable[[World], dict[str, Any]] | None = None) -> Route:
+    return _credit_route(name, method, url, expect, default, body=body)
+
+
+def _rk_bands(w: World) -> dict[str, Any]:
+    return {"bands": [{"grade": "A", "lower": 0, "upper": 30}, {"grade": "B", "lower": 30, "upper": 45}, {"grade": "C", "lower": 45, "upper": 60},
+                      {"grade": "D", "lower": 60}]}
+
+
+ROUTES += [
+    # pages
+    _rk("risk-overview", "get", lambda w: "/risk/", RISK_VIEWERS),
+    _rk("risk-operator", "get", lambda w: f"/risk/operators/{w.op1.pk}/", RISK_OP1),
+    _rk("risk-override", "post", lambda w: f"/risk/operators/{w.op1.pk}/override/", _as(RISK_OVERRIDE_OP1, 302),
+        body=lambda w: {"grade": "C", "reason": "专项整治"}),
+    _rk("risk-warning-list", "get", lambda w: "/risk/warnings/", RISK_REGULATORS),
+    _rk("risk-warning-handle", "post", lambda w: f"/risk/warnings/{_risk(w)['warning']}/handle/", _as(RISK_WARNING_OP1, 302),
+        body=lambda w: {"note": "约谈"}),
+    _rk("risk-rules", "get", lambda w: "/risk/rules/", RISK_RULES),
+    _rk("risk-bands", "get", lambda w: "/risk/rules/bands/", RISK_ADMIN),
+    _rk("risk-factor", "get", lambda w: "/risk/rules/factors/inspections/", RISK_ADMIN),
+    _rk("risk-parameter", "get", lambda w: "/risk/rules/parameters/warning_jump/", RISK_ADMIN),
+    _rk("risk-regrade", "post", lambda w: "/risk/regrade/", _as(RISK_CITY, 302), body=lambda w: {}),
+    _rk("risk-targeting", "get", lambda w: "/risk/targeting/", RISK_REGULATORS),
+    _rk("risk-retrain", "post", lambda w: "/risk/targeting/retrain/", _as(RISK_CITY, 302), body=lambda w: {}),
+    # API
+    _rk("GET /api/v1/risk/grades", "get", lambda w: "/api/v1/risk/grades", RISK_VIEWERS),
+    _rk("GET /api/v1/risk/operators/{operator_id}", "get", lambda w: f"/api/v1/risk/operators/{w.op1.pk}", RISK_OP1),
+    _rk("GET /api/v1/risk/operators/{operator_id}/history", "get", lambda w: f"/api/v1/risk/operators/{w.op1.pk}/history", RISK_OP1),
+    _rk("POST /api/v1/risk/operators/{operator_id}/override", "post", lambda w: f"/api/v1/risk/operators/{w.op1.pk}/override", _as(RISK_OVERRIDE_OP1, 201),
+        body=lambda w: {"grade": "C", "reason": "专项整治"}),
+    _rk("POST /api/v1/risk/regrade", "post", lambda w: "/api/v1/risk/regrade", _as(RISK_CITY, 202)),
+    _rk("GET /api/v1/risk/warnings", "get", lambda w: "/api/v1/risk/warnings", RISK_REGULATORS),
+    _rk("POST /api/v1/risk/warnings/{warning_id}/handle", "post", lambda w: f"/api/v1/risk/warnings/{_risk(w)['warning']}/handle",
+        RISK_WARNING_OP1, body=lambda w: {"note": "约谈"}),
+    _rk("GET /api/v1/risk/rules", "get", lambda w: "/api/v1/risk/rules", RISK_RULES),
+    _rk("PUT /api/v1/risk/rules/bands", "put", lambda w: "/api/v1/risk/rules/bands", RISK_ADMIN, body=_rk_bands),
+    _rk("PATCH /api/v1/risk/rules/factors/{code}", "patch", lambda w: "/api/v1/risk/rules/factors/inspections", RISK_ADMIN,
+        body=lambda w: {"weight": 1}),
+    _rk("PATCH /api/v1/risk/rules/parameters/{code}", "patch", lambda w: "/api/v1/risk/rules/parameters/warning_jump", RISK_ADMIN,
+        body=lambda w: {"value": 8}),
+    _rk("GET /api/v1/risk/targeting/pending", "get", lambda w: "/api/v1/risk/targeting/pending", RISK_REGULATORS),
+    _rk("GET /api/v1/risk/targeting/models", "get", lambda w: "/api/v1/risk/targeting/models", RISK_REGULATORS),
+    _rk("POST /api/v1/risk/targeting/retrain", "post", lambda w: "/api/v1/risk/targeting/retrain", _as(RISK_CITY, 202)),
+]
+
+
 def _expected(route: Route, persona: str | None) -> int:
     if persona is None:
         return route.anonymous

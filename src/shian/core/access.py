@@ -166,6 +166,19 @@ RULES: dict[str, dict[str, dict[str, Scope]]] = {
         "propose": {**_REGULATOR_WRITE},
         "decide": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.ADMIN: "all"},
     },
+    # Risk grading (shian.risk): "view" is an operator's grade page (operators their own); "override" sets a grade by hand with a
+    # reason; "warnings" the risk warnings of the jurisdiction; "rules" reads the rules table, "configure" edits it (administrators);
+    # "regrade" starts the regrade job (its jurisdiction); "targeting" the pending-inspection ranking; "retrain" the model.
+    "risk": {
+        "view": {**_REGULATOR_WRITE, Role.INSPECTOR: _J, Role.OPERATOR: "own"},
+        "override": {Role.CITY_REGULATOR: _J, Role.DISTRICT_REGULATOR: _J, Role.ADMIN: "all"},
+        "warnings": {**_REGULATOR_WRITE},
+        "rules": {Role.CITY_REGULATOR: "all", Role.DISTRICT_REGULATOR: "all", Role.STATION_OFFICER: "all", Role.INSPECTOR: "all", Role.ADMIN: "all"},
+        "configure": {Role.ADMIN: "all"},
+        "regrade": {Role.CITY_REGULATOR: _J, Role.ADMIN: "all"},
+        "targeting": {**_REGULATOR_WRITE},
+        "retrain": {Role.CITY_REGULATOR: _J, Role.ADMIN: "all"},
+    },
 }
 
 

@@ -54,6 +54,7 @@ from shian.registry.models import (
     SelfInspection,
     StaffMember,
 )
+from shian.risk import demo as risk_demo
 from shian.sampling import demo as sampling_demo
 from shian.trace import demo as trace_demo
 
@@ -972,6 +973,7 @@ def _module_demos(seed: int, count: int) -> dict[str, int]:
     out.update({f"inspection_{k}": v for k, v in inspection_demo.generate(seed=seed, start=year, end=REFERENCE_DATE).items()})
     out.update({f"sampling_{k}": v for k, v in sampling_demo.generate(seed, year, REFERENCE_DATE).items()})
     out.update(credit_demo.generate(seed, year, REFERENCE_DATE))  # reads the two above; its keys start with "credit_"
+    out.update(risk_demo.generate(seed, year, REFERENCE_DATE))  # grades from all of the above, then trains the targeting model
     return out
 
 

@@ -2,8 +2,8 @@
 
 The form is plain dataclasses, independent of Django models: the platform's inspection module
 (or, for the back-test, ``bench/chicago_backtest.py``) maps its own rows into them and nothing
-else. A thin adapter from the inspection selectors' rows into :class:`InspectionRecord` and
-:class:`PendingInspection` belongs with the inspection module once it exists; it only maps fields.
+else. :mod:`shian.risk.history` is the platform's adapter from the inspection selectors' rows (and
+the operators' facts) into :class:`InspectionRecord` and :class:`PendingInspection`; it only maps fields.
 
 * :class:`PendingInspection` is an inspection that is due: who, when (planned date), why
   (purpose), what the operator is (type, static risk category, licence date, licensed

@@ -4,8 +4,8 @@ A model trained on the platform's own inspection history (the form in
 :mod:`shian.risk.features`) estimates, for each pending inspection, the probability that it finds
 at least one failed key item (重点项, "critical" in the Chicago data), orders the pending list by it
 and names the top reasons per operator. The code knows nothing about Django models: the inspection
-module maps its rows into the form (a thin adapter that will live with it), and the retraining
-job and the pending-inspection page call the functions here.
+module's rows are mapped into the form by :mod:`shian.risk.history`, and the retraining job
+(:mod:`shian.risk.retrain`) and the pending-inspection page call the functions here.
 
 The model is a blend, in log-odds, of gradient-boosted trees (LightGBM) and an L2 logistic
 regression on the same features: ``raw = w·trees + (1 − w)·linear``. Both parts are additive per
@@ -103,6 +103,7 @@ CONTEXT_LABELS: dict[str, Promise] = {
     "garbage_request_intensity": _("Refuse collection requests in the neighbourhood"),
     "burglary_intensity": _("Burglaries in the neighbourhood"),
     "temperature_max": _("Recent maximum temperature"),
+    "nonconforming_samples_365d": _("Non-conforming samples in the past year"),
 }
 
 
