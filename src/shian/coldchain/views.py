@@ -13,7 +13,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from shian.coldchain.forms import CertificateForm, EntryForm, ReadingRowForm, Re
 from shian.coldchain.models import FirstStopEntry, StorageClass
 from shian.core import access
 from shian.core.errors import NotFound, ShianError
-from shian.core.pages import page_errors
+from shian.core.pages import page_errors, stored_file
 from shian.core.pages import principal as _principal
 from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
@@ -164,13 +164,7 @@ def entry_reject(request: HttpRequest, entry_id: int) -> HttpResponse:
 def certificate_file(request: HttpRequest, entry_id: int, certificate_id: int) -> HttpResponse:
     """A certificate's stored file, for those who may view the entry; served with the type recognised on upload."""
     doc = selectors.certificate_for(_principal(request), entry_id, certificate_id).document
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("") from None
-    response = FileResponse(handle, content_type=doc.content_type, as_attachment=False, filename=doc.original_name)
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'none'; sandbox"
-    return response  # type: ignore[return-value]  # a FileResponse streams; page_errors passes it through
+    return stored_file(doc)
 
 
 # --- public verification ----------------------------------------------------------------------

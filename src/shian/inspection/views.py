@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
-from shian.core.pages import page_errors
+from shian.core.pages import page_errors, stored_file
 from shian.core.pages import principal as _principal
 from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
@@ -402,13 +402,7 @@ def record_pdf(request: HttpRequest, inspection_id: int) -> HttpResponse:
 @page_errors
 def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = selectors.photo_for(_principal(request), photo_id)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound(_("The record does not exist or is outside your jurisdiction.")) from None
-    response = FileResponse(handle, content_type=photo.content_type, as_attachment=False, filename=photo.original_name)
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'none'; sandbox"
-    return response  # type: ignore[return-value]  # a FileResponse streams; page_errors passes it through
+    return stored_file(photo)
 
 
 @login_required

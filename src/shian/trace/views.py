@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from shian.core import access
 from shian.core.errors import Invalid, NotFound, ShianError
-from shian.core.pages import page_errors
+from shian.core.pages import page_errors, stored_file
 from shian.core.pages import principal as _principal
 from shian.core.pages import querystring as _querystring
 from shian.core.pagination import CappedPaginator
@@ -426,12 +426,6 @@ def recall_export(request: HttpRequest) -> HttpResponse:
 def document_file(request: HttpRequest, document_id: int) -> HttpResponse:
     """The stored file, for those who may see the document; served with the type recognised on upload."""
     doc = selectors.document_for(_principal(request), document_id)
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("") from None
-    response = FileResponse(handle, content_type=doc.content_type, as_attachment=False, filename=doc.original_name)
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'none'; sandbox"
-    return response  # type: ignore[return-value]  # a FileResponse streams; page_errors passes it through
+    return stored_file(doc)
 
 
