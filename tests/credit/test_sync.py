@@ -10,6 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from shian.core import audit
+from shian.core.models import AuditEntry
 from shian.credit import selectors, services, sources
 from shian.credit.models import CreditRecord, HygieneGrade, ViolationPoint
 from shian.inspection import planning
@@ -92,7 +94,16 @@ def test_annual_hygiene_grade(iw: InspWorld) -> None:
     assert services.hygiene_annual(year=2026) == 1
     grade = HygieneGrade.objects.get(kind="annual")
     assert (grade.operator_id, grade.grade, float(grade.score or 0), grade.year) == (w.op1.pk, "B", 85.0, 2026)
+    logged = AuditEntry.objects.filter(model="credit.hygienegrade", object_pk=str(grade.pk))
+    assert sorted(logged.values_list("action", flat=True)) == ["create", "credit.hygiene_graded"]
+    assert logged.get(action="credit.hygiene_graded").data == {"kind": "annual", "year": 2026, "grade": "B", "score": "85.0"}
     assert services.hygiene_annual(year=2026) == 1 and HygieneGrade.objects.filter(kind="annual").count() == 1
+    assert logged.count() == 2  # an unchanged grade is not written or logged again
+    HygieneGrade.objects.filter(pk=grade.pk).update(grade="C", score=70)  # as if graded before an amendment
+    assert services.hygiene_annual(year=2026) == 1
+    grade.refresh_from_db()
+    assert (grade.grade, logged.count(), logged.filter(action="update").count()) == ("B", 4, 1)
+    assert audit.verify()[1] == []
     out = StringIO()
     call_command("credit", "hygiene", "--year", "2026", stdout=out)
     assert "2026" in out.getvalue()

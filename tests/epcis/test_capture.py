@@ -188,3 +188,64 @@ def test_capture_restores_the_garbage_collector_and_dedups_against_stored_rows(w
     with pytest.raises(RuntimeError):
         post_json(city, "/epcis/events", wrap([_good_event(9)]))
     assert gc.isenabled()
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Captures of more than 4 events go through the pipelined path (parts of 4)."""
+    monkeypatch.setattr("shian.epcis.capture.PART", 4)
+
+
+def test_pipelined_capture_stores_every_part_with_one_audit_entry(world: World, city, small_parts) -> None:
+    before = AuditEntry.objects.count()
+    events = [_good_event(i) for i in range(10)] + [_good_event(2)]  # a repeat of the first part, in the last part
+    body = post_json(city, "/epcis/capture", wrap(events))
+    job = city.get(body["Location"]).json()
+    assert job["success"] is True
+    assert EpcisEvent.objects.count() == 10 and EventIdentifier.objects.count() == 10
+    capture = Capture.objects.get(pk=job["captureID"])
+    assert (capture.event_count, capture.duplicate_count) == (10, 1)
+    assert [e.action for e in AuditEntry.objects.order_by("id")[before:]] == ["epcis.captured"]
+    again = post_json(city, "/epcis/events", wrap([_good_event(9 - i) for i in range(10)] + [_good_event(20), _good_event(20)])).json()
+    assert again["eventCount"] == 1 and len(again["duplicates"]) == 11
+    assert again["duplicates"][-1] == {"index": 11, "eventID": again["eventIDs"][0], "reason": "content", "sameAs": 10}
+
+
+def test_pipelined_capture_reports_every_part_and_stores_nothing(world: World, city, small_parts) -> None:
+    events = [_good_event(i) for i in range(12)]
+    events[5]["action"] = "observe"  # the second part: the first part is written by then, and rolled back
+    events[10]["eventTime"] = "2024-13-01T00:00:00Z"  # the third part is checked all the same
+    response = post_json(city, "/epcis/events", wrap(events))
+    assert response.status_code == 400
+    assert [(e["index"], e["field"]) for e in response.json()["details"]] == [(5, "action"), (10, "eventTime")]
+    assert EpcisEvent.objects.count() == 0 and EventIdentifier.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="epcis.captured", data__events__gt=0).exists()
+
+
+def test_pipelined_capture_checks_in_the_request_language(world: World, city, small_parts) -> None:
+    events = [_good_event(i) for i in range(6)]
+    events[5]["action"] = "observe"
+    zh = post_json(city, "/epcis/events", wrap(events)).json()["details"][0]["reason"]
+    en = city.post("/epcis/events", data=json.dumps(wrap(events)), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert zh != en["details"][0]["reason"] and any("\u4e00" <= c <= "\u9fff" for c in zh)
+
+
+def test_pipelined_capture_retries_whole_after_a_race(world: World, city, small_parts, monkeypatch) -> None:
+    """A unique-constraint race in the second part rolls the first back; the retry writes all parts at once."""
+    from django.db import IntegrityError
+
+    from shian.epcis import capture as capture_module
+
+    real = capture_module._insert
+    calls = []
+
+    def racing(fresh):
+        calls.append(len(fresh))
+        if len(calls) == 2:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(fresh)
+
+    monkeypatch.setattr(capture_module, "_insert", racing)
+    body = post_json(city, "/epcis/events", wrap([_good_event(i) for i in range(10)])).json()
+    assert body["eventCount"] == 10 and calls == [4, 4, 10]
+    assert EpcisEvent.objects.count() == 10 and EventIdentifier.objects.count() == 10

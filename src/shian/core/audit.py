@@ -188,11 +188,15 @@ def label_of(model: type[models.Model] | models.Model) -> str:
     return model._meta.label_lower
 
 
+def event_entry(action: str, *, model: str, object_pk: Any, operator_id: int | None = None, data: dict[str, Any] | None = None) -> AuditEntry:
+    """An unsaved typed event, exactly what :func:`record_event` writes; for writes in bulk, chain
+    many with one :func:`append` (one head lock for all)."""
+    return _new_entry(kind=AuditEntry.Kind.EVENT, action=action, model=model, object_pk=object_pk, operator_id=operator_id, data=data or {})
+
+
 def record_event(action: str, *, obj: models.Model, operator_id: int | None = None, data: dict[str, Any] | None = None) -> AuditEntry:
     """Record a typed regulatory event (e.g. ``licence.suspended``) about ``obj``."""
-    entry = _new_entry(kind=AuditEntry.Kind.EVENT, action=action, model=label_of(obj), object_pk=obj.pk,
-                       operator_id=operator_id, data=data or {})
-    return append([entry])[0]
+    return append([event_entry(action, model=label_of(obj), object_pk=obj.pk, operator_id=operator_id, data=data)])[0]
 
 
 def record_changes_bulk(objs: Iterable[models.Model], *, operator: Callable[[Any], int | None]) -> None:

@@ -20,6 +20,7 @@ from shian.accounts.models import User
 from shian.core import audit
 from shian.core.calendar import add_working_days
 from shian.core.context import acting_as
+from shian.core.db import bulk_insert
 from shian.core.errors import Conflict, Invalid, full_clean_or_raise
 from shian.credit import repair, rules
 from shian.credit import sync as sync_module
@@ -349,7 +350,12 @@ def sync(*, operator_ids: Collection[int] | None = None, since: date | None = No
 # --- hygiene grades (量化分级): the annual grade --------------------------------------------------
 
 def hygiene_annual(*, year: int, operator_ids: Collection[int] | None = None, by: User | None = None) -> int:
-    """Grade every catering operator inspected in ``year`` A/B/C from its inspections' scores; returns how many were graded."""
+    """Grade every catering operator inspected in ``year`` A/B/C from its inspections' scores; returns how many were graded.
+
+    New grades go in with one COPY, logged with :func:`audit.record_changes_bulk` and one chained
+    ``credit.hygiene_graded`` event each (a whole city's year in seconds, not an hour of single
+    saves); a grade that changed (an amended inspection) is saved on its own, with its change log.
+    """
     from shian.credit import sources
 
     catering = Operator.objects.filter(types__code__in=rules.CATERING_TYPES)
@@ -360,24 +366,28 @@ def hygiene_annual(*, year: int, operator_ids: Collection[int] | None = None, by
     for fact in sources.inspection_facts(ids, date(year, 1, 1), date(year, 12, 31)):
         scores.setdefault(fact.operator_id, []).append(rules.inspection_score(fact.outcome, fact.key_failures))
     graded = 0
+    new: list[HygieneGrade] = []
+    changed: list[HygieneGrade] = []
     with acting_as(by), transaction.atomic():
         existing = {g.source_ref: g for g in HygieneGrade.objects.filter(kind=HygieneGrade.Kind.ANNUAL, year=year, operator_id__in=list(scores))}
         for op_id, values in sorted(scores.items()):
             score = Decimal(str(round(sum(values) / len(values), 1)))
             grade = rules.annual_grade(score)
-            ref = f"annual:{op_id}:{year}"
-            row = existing.get(ref)
             if not grade:
                 continue
-            if row is None:
-                row = HygieneGrade(operator_id=op_id, kind=HygieneGrade.Kind.ANNUAL, grade=grade, score=score, assessed_on=date(year, 12, 31),
-                                   year=year, source_ref=ref)
-            elif row.grade == grade and row.score == score:
-                graded += 1
-                continue
-            row.grade, row.score = grade, score
-            row.save()
-            audit.record_event("credit.hygiene_graded", obj=row, operator_id=op_id, data={"kind": "annual", "year": year, "grade": grade,
-                                                                                         "score": str(score)})
             graded += 1
+            ref = f"annual:{op_id}:{year}"
+            row = existing.get(ref)
+            if row is None:
+                new.append(HygieneGrade(operator_id=op_id, kind=HygieneGrade.Kind.ANNUAL, grade=grade, score=score,
+                                        assessed_on=date(year, 12, 31), year=year, source_ref=ref))
+            elif (row.grade, row.score) != (grade, score):
+                row.grade, row.score = grade, score
+                row.save()
+                changed.append(row)
+        bulk_insert(HygieneGrade, new)
+        audit.record_changes_bulk(new, operator=lambda o: o.operator_id)
+        audit.append([audit.event_entry("credit.hygiene_graded", model=audit.label_of(HygieneGrade), object_pk=row.pk, operator_id=row.operator_id,
+                                        data={"kind": "annual", "year": year, "grade": row.grade, "score": str(row.score)})
+                      for row in new + changed])
     return graded

@@ -20,11 +20,12 @@ import gc
 import hashlib
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shian.core import audit
@@ -32,7 +33,7 @@ from shian.core.db import bulk_insert, copy_rows
 from shian.epcis import hooks
 from shian.epcis.extract import IDENTIFIER_COLUMNS, SOURCE_DEST_COLUMNS, TRANSACTION_COLUMNS, Extracted, extract
 from shian.epcis.models import Capture, EpcisEvent, EventIdentifier, EventTransaction, SourceDest
-from shian.epcis.validator import Result
+from shian.epcis.validator import Result, check_event
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +112,33 @@ def _existing(event_ids: list[str], hashes: list[str]) -> tuple[dict[str, tuple[
     return by_id, by_hash
 
 
-def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome) -> list[tuple[int, Extracted]]:
-    """Drop events already stored or repeated in the batch; record them as duplicates."""
+@dataclass
+class _Seen:
+    """The events a capture has kept so far, by eventID and content hash -> their event-list index."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    hashes: dict[str, int] = field(default_factory=dict)
+
+
+def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome, seen: _Seen) -> list[tuple[int, Extracted]]:
+    """Drop events already stored or repeated in the capture; record them as duplicates.
+
+    ``seen`` carries the capture's kept events from one part to the next. It is asked first: an
+    earlier part of the same capture is already in the table (same transaction), but a repeat of
+    it is a repeat within the capture (``sameAs``), as if the capture were written in one go.
+    """
     by_id, by_hash = _existing(list({x.event.event_id for _i, x in rows if x.event is not None}),
                                list({x.event.content_hash for _i, x in rows if x.event is not None}))
-    seen_ids: dict[str, int] = {}
-    seen_hashes: dict[str, int] = {}
     fresh = []
     for index, x in rows:
         ev = x.event
         assert ev is not None
-        hit = by_id.get(ev.event_id)
+        first = seen.ids.get(ev.event_id, seen.hashes.get(ev.content_hash))
+        hit = by_id.get(ev.event_id) if first is None else None
         reason = None
-        if hit is not None:
+        if first is not None:
+            reason = "eventID" if ev.event_id in seen.ids and "eventID" in ev.document else "content"
+        elif hit is not None:
             reason = "eventID" if "eventID" in ev.document else "content"  # an assigned ID is the content hash
             if hit[2] != ev.content_hash:
                 outcome.warnings.append({"index": index, "eventID": ev.event_id,
@@ -132,9 +147,6 @@ def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome) -> list[tu
         elif ev.content_hash in by_hash:
             hit = by_hash[ev.content_hash]
             reason = "content"
-        first = seen_ids.get(ev.event_id, seen_hashes.get(ev.content_hash)) if hit is None else None
-        if first is not None:
-            reason = "eventID" if ev.event_id in seen_ids and "eventID" in ev.document else "content"
         if reason is not None:
             entry: dict[str, Any] = {"index": index, "eventID": ev.event_id, "reason": reason}
             if first is not None:
@@ -143,8 +155,8 @@ def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome) -> list[tu
             if hit is not None:
                 outcome.existing[index] = hit[0]
             continue
-        seen_ids[ev.event_id] = index
-        seen_hashes[ev.content_hash] = index
+        seen.ids[ev.event_id] = index
+        seen.hashes[ev.content_hash] = index
         fresh.append((index, x))
     return fresh
 
@@ -196,59 +208,163 @@ def store(result: Result, *, capture: Capture, recorded_by_id: int | None, opera
 
     On failure nothing is written but the capture's status and errors. Runs its writes in
     one transaction; a concurrent capture of the same event (a unique-constraint race) makes
-    it retry, and the retry counts that event as a duplicate.
+    it retry, and the retry counts that event as a duplicate. A body whose events are not checked
+    yet (``result.deferred``) has them checked here, part by part (:func:`_pipelined`).
     """
     outcome = Outcome(capture=capture)
     if not result.ok:
         outcome.errors = result.errors[:MAX_REPORTED_ERRORS]
         return _finish(outcome)
+    context = _Context(result=result, capture_id=capture.pk, recorded_by_id=recorded_by_id, operator_id=operator_id, source=source,
+                       now=timezone.now())
     with _cyclic_gc_paused():
-        return _store_valid(result, outcome, recorded_by_id=recorded_by_id, operator_id=operator_id, source=source)
+        if result.deferred and len(result.events) > PART:
+            return _pipelined(context, outcome)
+        rows = _prepare(context, 0, len(result.events), outcome.errors)
+        if outcome.errors:
+            outcome.errors = outcome.errors[:MAX_REPORTED_ERRORS]
+            return _finish(outcome)
+        return _write(rows, outcome, context)
 
 
-def _store_valid(result: Result, outcome: Outcome, *, recorded_by_id: int | None, operator_id: int | None, source: str) -> Outcome:
-    capture = outcome.capture
-    now = timezone.now()
+PART = 1000  # events a pipelined capture checks and derives while the previous part is written
+
+
+@dataclass(frozen=True)
+class _Context:
+    result: Result
+    capture_id: Any
+    recorded_by_id: int | None
+    operator_id: int | None
+    source: str
+    now: Any
+
+
+def _prepare(context: _Context, start: int, stop: int, errors: list[dict[str, Any]]) -> list[tuple[int, Extracted]]:
+    """Check (when deferred) and derive the rows of events ``start..stop``; problems go to ``errors``."""
+    result = context.result
     rows: list[tuple[int, Extracted]] = []
-    for index, ev in enumerate(result.events):
-        x = extract(_with_context(ev, result.context), record_time=now)
+    for index in range(start, stop):
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+        ev = result.events[index]
+        if result.deferred:
+            problems = check_event(ev)
+            if problems:
+                errors.extend({"index": index, "field": f or None, "reason": r} for f, r in problems)
+                continue
+        x = extract(_with_context(ev, result.context), record_time=context.now)
         if x.problems:
-            outcome.errors.extend({"index": index, "field": f or None, "reason": r} for f, r in x.problems)
-            if len(outcome.errors) >= MAX_REPORTED_ERRORS:
-                break
-        else:
-            assert x.event is not None
-            x.event.capture_id = capture.pk
-            x.event.recorded_by_id = recorded_by_id
-            x.event.operator_id = operator_id
-            x.event.source = source
-            rows.append((index, x))
-    if outcome.errors:
-        outcome.errors = outcome.errors[:MAX_REPORTED_ERRORS]
-        return _finish(outcome)
-    for attempt in range(3):
-        outcome.duplicates, outcome.warnings, outcome.existing = [], [], {}
+            errors.extend({"index": index, "field": f or None, "reason": r} for f, r in x.problems)
+            continue
+        assert x.event is not None
+        x.event.capture_id = context.capture_id
+        x.event.recorded_by_id = context.recorded_by_id
+        x.event.operator_id = context.operator_id
+        x.event.source = context.source
+        rows.append((index, x))
+    return rows
+
+
+class _Invalid(Exception):
+    """A part of a pipelined capture had invalid events: roll back what was written."""
+
+
+def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
+    """Check and derive part k+1 in a second thread while this one deduplicates and COPYs part k.
+
+    The parts are written in one transaction, so the capture stays all or nothing: the first
+    invalid event stops the writing and rolls it back, and the remaining parts are still checked so
+    that every problem is reported. The second thread runs only Python (no database connection);
+    it gets the CPU while this thread waits for PostgreSQL, which is about half a capture's time.
+    """
+    total = len(context.result.events)
+    bounds = [(start, min(start + PART, total)) for start in range(0, total, PART)]
+    language = translation.get_language()
+    parts: list[list[tuple[int, Extracted]]] = []
+
+    def prepare(start: int, stop: int) -> tuple[list[tuple[int, Extracted]], list[dict[str, Any]]]:
+        errors: list[dict[str, Any]] = []
+        with translation.override(language):
+            return _prepare(context, start, stop, errors), errors
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="epcis-capture") as pool:
+        futures = [pool.submit(prepare, *bounds[0])]
+
+        def next_part() -> tuple[list[tuple[int, Extracted]], list[dict[str, Any]]]:
+            current = futures[len(parts)]
+            if len(futures) < len(bounds):  # start checking the following part before this one is written
+                futures.append(pool.submit(prepare, *bounds[len(futures)]))
+            return current.result()
+
         try:
             with transaction.atomic():
-                fresh = _deduplicate(rows, outcome)
+                seen = _Seen()
+                for _k in bounds:
+                    rows, errors = next_part()
+                    parts.append(rows)
+                    outcome.errors.extend(errors)
+                    if outcome.errors:
+                        raise _Invalid
+                    fresh = _deduplicate(rows, outcome, seen)
+                    outcome.stored += _insert(fresh)
+                    outcome.stored_index += [i for i, _x in fresh]
+                _complete(outcome, context)
+                return _finish(outcome)
+        except _Invalid:
+            while len(parts) < len(bounds) and len(outcome.errors) < MAX_REPORTED_ERRORS:
+                rows, errors = next_part()
+                parts.append(rows)
+                outcome.errors.extend(errors)
+            outcome.stored, outcome.stored_index = [], []
+            outcome.errors = outcome.errors[:MAX_REPORTED_ERRORS]
+            return _finish(outcome)
+        except IntegrityError:
+            log.info("capture %s raced another capture of the same event; retrying", outcome.capture.pk)
+            while len(parts) < len(bounds):
+                rows, _errors = next_part()
+                parts.append(rows)
+    all_rows = [row for rows in parts for row in rows]
+    _reset(all_rows)
+    return _write(all_rows, outcome, context, attempts=2)
+
+
+def _reset(rows: list[tuple[int, Extracted]]) -> None:
+    """Forget the primary keys a rolled-back attempt assigned."""
+    for _i, x in rows:
+        if x.event is not None:
+            x.event.pk = None
+            x.event._state.adding = True
+
+
+def _complete(outcome: Outcome, context: _Context) -> None:
+    """After the inserts, in the capture's transaction: the hooks, the counts, the digest and the one audit entry."""
+    capture = outcome.capture
+    hooks.events_stored(outcome.stored)
+    capture.event_count = len(outcome.stored)
+    capture.duplicate_count = len(outcome.duplicates)
+    capture.digest = digest_of([e.content_hash for e in outcome.stored])
+    audit.record_event("epcis.captured", obj=capture, operator_id=context.operator_id,
+                       data={"events": capture.event_count, "duplicates": capture.duplicate_count, "digest": capture.digest,
+                             "source": context.source, "recorded_by": context.recorded_by_id})
+
+
+def _write(rows: list[tuple[int, Extracted]], outcome: Outcome, context: _Context, *, attempts: int = 3) -> Outcome:
+    """Deduplicate and insert prepared rows in one transaction, retrying after a unique-constraint race."""
+    for attempt in range(attempts):
+        outcome.duplicates, outcome.warnings, outcome.existing, outcome.stored, outcome.stored_index = [], [], {}, [], []
+        try:
+            with transaction.atomic():
+                fresh = _deduplicate(rows, outcome, _Seen())
                 outcome.stored = _insert(fresh)
                 outcome.stored_index = [i for i, _x in fresh]
-                hooks.events_stored(outcome.stored)
-                capture.event_count = len(outcome.stored)
-                capture.duplicate_count = len(outcome.duplicates)
-                capture.digest = digest_of([e.content_hash for e in outcome.stored])
-                audit.record_event("epcis.captured", obj=capture, operator_id=operator_id,
-                                   data={"events": capture.event_count, "duplicates": capture.duplicate_count, "digest": capture.digest,
-                                         "source": source, "recorded_by": recorded_by_id})
+                _complete(outcome, context)
                 return _finish(outcome)
         except IntegrityError:
-            if attempt == 2:
+            if attempt == attempts - 1:
                 raise
-            log.info("capture %s raced another capture of the same event; retrying", capture.pk)
-            for _i, x in rows:  # the failed attempt assigned primary keys
-                if x.event is not None:
-                    x.event.pk = None
-                    x.event._state.adding = True
+            log.info("capture %s raced another capture of the same event; retrying", outcome.capture.pk)
+            _reset(rows)
     raise AssertionError("unreachable")
 
 

@@ -86,7 +86,7 @@ def capture_job(ctx: JobContext) -> dict[str, Any]:
 
 def capture_run(capture: Capture) -> Outcome:
     """Validate and store a capture's pending document."""
-    result = validate_body(capture.payload)
+    result = validate_body(capture.payload, defer_events=True)
     org_id = capture.created_by_org_id
     return store(result, capture=capture, recorded_by_id=org_id, operator_id=operator_of_org(org_id), source=Capture.Source.CAPTURE)
 
@@ -95,7 +95,7 @@ def capture_now(*, body: Any, principal: Principal) -> Outcome:
     """Capture synchronously (``POST /epcis/events``): one event with its ``@context``, or a
     document. Raises :class:`Invalid` with every ``{index, field, reason}`` if any event is
     invalid; nothing is stored then."""
-    result = validate_body(body, allow_single_event=True)
+    result = validate_body(body, allow_single_event=True, defer_events=True)
     check_size(result.events)
     org_id = principal.organisation_id
     with acting_as(_user(principal), label=principal.label or None):

@@ -383,6 +383,7 @@ class Result:
     errors: list[dict[str, Any]] = field(default_factory=list)
     kind: str = ""  # EPCISDocument, EPCISQueryDocument or event
     context: Any = None
+    deferred: bool = False  # the events themselves are not checked yet: the store checks each as it goes
 
     @property
     def ok(self) -> bool:
@@ -445,9 +446,15 @@ def _document_envelope(doc: dict[str, Any], result: Result) -> list[Any] | None:
     return events
 
 
-def validate_body(body: Any, *, allow_single_event: bool = False) -> Result:
+def validate_body(body: Any, *, allow_single_event: bool = False, defer_events: bool = False) -> Result:
     """Validate a request body: an EPCISDocument, an EPCISQueryDocument or (when
-    ``allow_single_event``) one event with its own ``@context``. Collects every problem."""
+    ``allow_single_event``) one event with its own ``@context``. Collects every problem.
+
+    With ``defer_events`` a document whose envelope is valid comes back with its events unchecked
+    (``Result.deferred``): :func:`shian.epcis.capture.store` checks each with :func:`check_event`
+    while it writes, so validating one part overlaps with storing the previous one. An invalid
+    envelope still has every event checked, so all problems are reported at once.
+    """
     result = Result()
     if not isinstance(body, dict):
         result.add(None, [("", _("the body must be a JSON object (an EPCISDocument)"))])
@@ -459,7 +466,10 @@ def validate_body(body: Any, *, allow_single_event: bool = False) -> Result:
         events = _document_envelope(body, result)
         if events is not None:
             result.events = events
-            validate_events(events, result)
+            if defer_events and result.ok:
+                result.deferred = True
+            else:
+                validate_events(events, result)
         return result
     if not allow_single_event:
         result.add(None, [("type", _("must be EPCISDocument or EPCISQueryDocument"))])

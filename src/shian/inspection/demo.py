@@ -50,7 +50,7 @@ TZ = timezone.get_fixed_timezone(480)
 
 def _event(action: str, obj_label: str, pk: Any, operator_id: int | None, data: dict[str, Any]) -> AuditEntry:
     # One event per record written in bulk: the same entry record_event would write, chained in one append.
-    return audit._new_entry(kind=AuditEntry.Kind.EVENT, action=action, model=obj_label, object_pk=pk, operator_id=operator_id, data=data)
+    return audit.event_entry(action, model=obj_label, object_pk=pk, operator_id=operator_id, data=data)
 
 
 def _inspectors(rng: random.Random) -> int:

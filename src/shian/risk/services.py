@@ -180,8 +180,7 @@ def _retire(ids: list[int], everyone: bool) -> None:
 
 def _event(action: str, row: Any, data: dict[str, Any]) -> AuditEntry:
     # One typed event per row written in bulk: what record_event writes, chained in one append.
-    return audit._new_entry(kind=AuditEntry.Kind.EVENT, action=action, model=audit.label_of(row), object_pk=row.pk,
-                            operator_id=row.operator_id, data=data)
+    return audit.event_entry(action, model=audit.label_of(row), object_pk=row.pk, operator_id=row.operator_id, data=data)
 
 
 def regrade(operator_ids: Sequence[int] | None = None, *, today: date | None = None, source: str = RiskGrade.Source.ASSESSMENT,

@@ -315,11 +315,9 @@ def _write_reports(checked: list[_Checked], samples: dict[int, Sample], retests:
 
 
 def _event(action: str, sample: Sample, data: dict[str, Any]) -> AuditEntry:
-    """An unsaved typed event about a sample, for :func:`audit.append` in bulk (one chain lock for all).
-
-    ``audit`` has no public bulk-event function; ``_new_entry`` builds exactly what ``record_event`` does."""
-    return audit._new_entry(kind=AuditEntry.Kind.EVENT, action=action, model=audit.label_of(Sample), object_pk=sample.pk,
-                            operator_id=sample.operator_id, data={"number": sample.number, **data})
+    """An unsaved typed event about a sample, for :func:`audit.append` in bulk (one chain lock for all)."""
+    return audit.event_entry(action, model=audit.label_of(Sample), object_pk=sample.pk, operator_id=sample.operator_id,
+                             data={"number": sample.number, **data})
 
 
 def _update_samples(rows: Sequence[Report], samples: dict[int, Sample]) -> None:
