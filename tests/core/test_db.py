@@ -28,3 +28,20 @@ def test_bulk_insert_json(world: World) -> None:
     jobs = [Job(name="x", params={"中文": [1, 2], "n": None}), Job(name="y", params={})]
     bulk_insert(Job, jobs)
     assert Job.objects.get(pk=jobs[0].pk).params == {"中文": [1, 2], "n": None}
+
+
+@pytest.mark.django_db
+def test_planner_statistics_touch_only_the_platform_tables(world: World) -> None:
+    """ANALYZE in a transaction must not hold the cluster-wide catalogs (other databases' ANALYZE would wait)."""
+    from django.db import connection
+
+    from shian.core.db import refresh_planner_statistics
+
+    refresh_planner_statistics()  # on SQLite: nothing to do
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT c.relname, c.relisshared FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE l.pid = pg_backend_pid() AND l.mode = 'ShareUpdateExclusiveLock'")
+        locked = dict(cur.fetchall())
+    assert "registry_operator" in locked and not any(locked.values())
