@@ -117,3 +117,31 @@ def test_password_hashes_and_logins_are_not_logged(world: World) -> None:
     user.set_password("another-Passw0rd")
     user.save()
     assert AuditEntry.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_many_appends_in_one_transaction_with_a_rolled_back_savepoint(world: World) -> None:
+    """The head is found again after a savepoint that advanced it was rolled back (on PostgreSQL its
+    remembered address then names a dead row version); the chain stays whole and the head counts right."""
+    from django.db import transaction
+
+    from shian.core.models import AuditHead
+
+    head = AuditHead.objects.get(pk=1)
+    start = head.count
+    op = world.op1
+    audit.record_event("test.one", obj=op)
+    try:
+        with transaction.atomic():
+            audit.record_event("test.rolled_back", obj=op)
+            audit.append([audit.event_entry("test.rolled_back", model="registry.operator", object_pk=op.pk) for _ in range(3)])
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    for i in range(50):
+        audit.record_event("test.many", obj=op, data={"i": i})
+    head.refresh_from_db()
+    assert head.count == start + 51 == AuditEntry.objects.count()
+    assert not AuditEntry.objects.filter(action="test.rolled_back").exists()
+    assert head.last_hash == AuditEntry.objects.order_by("-id").first().hash
+    assert audit.verify()[1] == []
