@@ -19,6 +19,7 @@ import contextlib
 import gc
 import hashlib
 import logging
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -288,7 +289,7 @@ def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
         with translation.override(language):
             return _prepare(context, start, stop, errors), errors
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="epcis-capture") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="epcis-capture") as pool, _quick_handover():
         futures = [pool.submit(prepare, *bounds[0])]
 
         def next_part() -> tuple[list[tuple[int, Extracted]], list[dict[str, Any]]]:
@@ -327,6 +328,22 @@ def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
     all_rows = [row for rows in parts for row in rows]
     _reset(all_rows)
     return _write(all_rows, outcome, context, attempts=2)
+
+
+@contextlib.contextmanager
+def _quick_handover() -> Iterator[None]:
+    """Let this thread take the interpreter back within 0.5 ms of PostgreSQL answering.
+
+    While the second thread computes, a thread whose query has returned waits for it to give up the
+    GIL, by default after up to 5 ms; a part makes about six round trips, so the default interval
+    would cost more than the overlap gains. The interval is process-wide and restored afterwards.
+    """
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, 0.0005))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _reset(rows: list[tuple[int, Extracted]]) -> None:
