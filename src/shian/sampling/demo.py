@@ -220,7 +220,8 @@ def _plan_samples(city: _City, labs: Sequence[Organisation], start: date, end: d
     last_year = max(start, date(end.year, 1, 1))
     latest = end - timedelta(days=30)
     must = [op for op in city.operators if city.types.get(op.pk, set()) & {*rules.PRODUCER_TYPES, *rules.MARKET_TYPES}]
-    others = [op for op in city.operators if op not in set(must)]
+    must_ids = {op.pk for op in must}
+    others = [op for op in city.operators if op.pk not in must_ids]
     extra = max(0, int(len(city.operators) * SAMPLES_PER_OPERATOR) - len(must))
     chosen = [(op, True) for op in must] + ([(op, False) for op in rng.choices(others, k=extra)] if others else [])
     span_all = max(1, (latest - start).days)
