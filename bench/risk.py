@@ -79,6 +79,7 @@ def main() -> None:
     year_ago = ref - timedelta(days=365)
     if Operator.objects.count() < args.operators:
         generator.trace_demo.generate = lambda **kw: {"lots": 0, "shipments": 0, "transformations": 0}  # type: ignore[assignment]
+        generator._module_demos = lambda seed, count: {}  # type: ignore[assignment]  # the year below, one module at a time
         t0 = time.perf_counter()
         generator.generate(scale=args.operators, stdout=sys.stdout)
         print(f"generated demo city with {args.operators} operators in {time.perf_counter() - t0:.1f} s")

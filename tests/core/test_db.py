@@ -45,3 +45,12 @@ def test_planner_statistics_touch_only_the_platform_tables(world: World) -> None
                     "WHERE l.pid = pg_backend_pid() AND l.mode = 'ShareUpdateExclusiveLock'")
         locked = dict(cur.fetchall())
     assert "registry_operator" in locked and not any(locked.values())
+
+
+@pytest.mark.django_db
+def test_bulk_insert_raises_djangos_integrity_error(world: World) -> None:
+    """A unique violation inside COPY reaches callers as django.db.IntegrityError (what their retry loops catch)."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Operator, [Operator(name="重复", uscc=world.op1.uscc, legal_representative="某", address="某地", jurisdiction=world.s1)])

@@ -249,3 +249,17 @@ def test_pipelined_capture_retries_whole_after_a_race(world: World, city, small_
     body = post_json(city, "/epcis/events", wrap([_good_event(i) for i in range(10)])).json()
     assert body["eventCount"] == 10 and calls == [4, 4, 10]
     assert EpcisEvent.objects.count() == 10 and EventIdentifier.objects.count() == 10
+
+
+def test_a_declared_id_equal_to_an_assigned_one_is_found_on_the_retry(world: World, city) -> None:
+    """Events without an eventID are probed by content only; a stored event that declared the very ID the
+    platform would assign (other content) makes the insert fail, and the retry reports a duplicate with a warning."""
+    from shian.epcis.extract import extract, hash_event_id
+
+    plain = wrap([_good_event(40)])
+    digest = extract({"@context": plain["@context"], **_good_event(40)}).event.content_hash
+    squatter = {**_good_event(41), "eventID": hash_event_id(digest)}
+    assert post_json(city, "/epcis/events", wrap([squatter])).json()["eventCount"] == 1
+    body = post_json(city, "/epcis/events", plain).json()
+    assert body["eventCount"] == 0 and body["duplicates"] == [{"index": 0, "eventID": hash_event_id(digest), "reason": "content"}]
+    assert len(body["warnings"]) == 1 and EpcisEvent.objects.count() == 1

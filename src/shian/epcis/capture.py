@@ -121,14 +121,20 @@ class _Seen:
     hashes: dict[str, int] = field(default_factory=dict)
 
 
-def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome, seen: _Seen) -> list[tuple[int, Extracted]]:
+def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome, seen: _Seen, *, thorough: bool = False) -> list[tuple[int, Extracted]]:
     """Drop events already stored or repeated in the capture; record them as duplicates.
 
     ``seen`` carries the capture's kept events from one part to the next. It is asked first: an
     earlier part of the same capture is already in the table (same transaction), but a repeat of
     it is a repeat within the capture (``sameAs``), as if the capture were written in one go.
+
+    An event without an ``eventID`` gets one made from its content hash, so the content probe
+    finds any stored copy of it and its ID is not looked up (half the index probes of a capture
+    from a system that sends no IDs). Only a stored event that *declared* that very ID with other
+    content would collide; the insert then fails on the unique index and the retry looks every
+    ID up (``thorough``), which reports it as a duplicate with a warning.
     """
-    by_id, by_hash = _existing(list({x.event.event_id for _i, x in rows if x.event is not None}),
+    by_id, by_hash = _existing(list({x.event.event_id for _i, x in rows if x.event is not None and (thorough or "eventID" in x.event.document)}),
                                list({x.event.content_hash for _i, x in rows if x.event is not None}))
     fresh = []
     for index, x in rows:
@@ -327,7 +333,7 @@ def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
                 parts.append(rows)
     all_rows = [row for rows in parts for row in rows]
     _reset(all_rows)
-    return _write(all_rows, outcome, context, attempts=2)
+    return _write(all_rows, outcome, context, attempts=2, raced=True)
 
 
 @contextlib.contextmanager
@@ -366,13 +372,14 @@ def _complete(outcome: Outcome, context: _Context) -> None:
                              "source": context.source, "recorded_by": context.recorded_by_id})
 
 
-def _write(rows: list[tuple[int, Extracted]], outcome: Outcome, context: _Context, *, attempts: int = 3) -> Outcome:
-    """Deduplicate and insert prepared rows in one transaction, retrying after a unique-constraint race."""
+def _write(rows: list[tuple[int, Extracted]], outcome: Outcome, context: _Context, *, attempts: int = 3, raced: bool = False) -> Outcome:
+    """Deduplicate and insert prepared rows in one transaction, retrying after a unique-constraint race
+    (``raced``: a pipelined attempt already failed so)."""
     for attempt in range(attempts):
         outcome.duplicates, outcome.warnings, outcome.existing, outcome.stored, outcome.stored_index = [], [], {}, [], []
         try:
             with transaction.atomic():
-                fresh = _deduplicate(rows, outcome, _Seen())
+                fresh = _deduplicate(rows, outcome, _Seen(), thorough=raced or attempt > 0)
                 outcome.stored = _insert(fresh)
                 outcome.stored_index = [i for i, _x in fresh]
                 _complete(outcome, context)

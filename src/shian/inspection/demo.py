@@ -31,12 +31,12 @@ from shian.core import audit
 from shian.core.access import Role
 from shian.core.calendar import add_working_days_many
 from shian.core.context import acting_as
-from shian.core.db import bulk_insert
+from shian.core.db import bulk_insert, refresh_planner_statistics
 from shian.core.errors import Invalid
 from shian.core.models import AuditEntry, Jurisdiction
 from shian.demo.models import SimulatedOperator
 from shian.inspection import records, rules, services
-from shian.inspection.models import Answer, ChecklistItem, Inspection, InspectionInspector, InspectionPlan, InspectorProfile
+from shian.inspection.models import Answer, ChecklistItem, Inspection, InspectionInspector, InspectionPlan, InspectorProfile, PlanItem
 from shian.rectification.models import RectificationOrder, Response, Review
 from shian.rectification.rules import DEFAULT_WORKING_DAYS
 from shian.registry.models import Operator
@@ -256,6 +256,7 @@ def generate(*, seed: int, start: date, end: date, districts: Iterable[str] | No
                     continue
                 by = regulators.get(district.pk)
                 plan = services.plan_generate(jurisdiction=district, year=year, by=by)
+                refresh_planner_statistics(PlanItem, Inspection)  # a whole district's items, inside this transaction
                 sim.counts["plans"] += 1
                 sim.counts["plan_items"] += plan.item_count
                 for y, quarter, first, last in _quarters(start, end):
