@@ -111,3 +111,30 @@ def test_pending_inspections_ranked_with_reasons(world: World, trained: Targetin
     assert body["model"]["sha256"] == trained.sha256 and [i["operator_id"] for i in body["items"]] == [world.op2.pk, world.op1.pk]
     assert body["items"][0]["reasons"][0]["label"]
     assert world.client("other_district_regulator").get("/api/v1/risk/targeting/pending?quarter=4").json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_cached_ranking_drops_an_inspection_closed_since(world: World, trained: TargetingModelVersion, monkeypatch) -> None:
+    """A second call is served whole from the cache (no pending query); an inspection closed after the list was
+    built leaves it at once; the role is still checked on a hit."""
+    from shian.core.errors import Forbidden
+    from shian.inspection import services as inspection
+    from shian.inspection.models import Inspection
+    from shian.risk import selectors
+    from tests.risk.conftest import close_inspection
+
+    today = timezone.localdate()
+    inspection.plan_generate(jurisdiction=world.d1, year=today.year, by=world.users["district_regulator"])
+    principal = world.users["district_regulator"].principal
+    first = ranking.ranked_pending(principal, today=today, quarter=4)[1]
+    real, calls = selectors.pending_inspections, []
+    monkeypatch.setattr(selectors, "pending_inspections", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert ranking.ranked_pending(principal, today=today, quarter=4)[1] == first and calls == []
+    item = next(r.pending.plan_item_id for r in first if r.pending.operator_id == world.op2.pk)
+    closed = close_inspection(world, world.op2)
+    # as if the planned inspection was the one closed, just now (the helper backdates its closing)
+    Inspection.objects.filter(pk=closed.pk).update(plan_item_id=item, closed_at=timezone.now())
+    assert [r.pending.operator_id for r in ranking.ranked_pending(principal, today=today, quarter=4)[1]] == [world.op1.pk]
+    assert calls == []
+    with pytest.raises(Forbidden):
+        ranking.ranked_pending(world.users["operator_user"].principal, today=today, quarter=4)

@@ -3,7 +3,13 @@
 :func:`ranked_pending` takes the principal's pending inspections (:func:`shian.risk.selectors.pending_inspections`),
 maps them and their history into the model's form (:mod:`shian.risk.history`) and ranks them with the model in
 use (:func:`shian.risk.retrain.active_model`). Without a model the list keeps the plan's order (due month).
-A ranking is cached for ``CACHE_SECONDS`` per jurisdiction, quarter, day and model.
+
+The whole ranked list is cached for ``CACHE_SECONDS`` per jurisdiction, quarter, day and model, as plain
+tuples: a city's list (23,149 operators due at 100,000 operators) took 0.7 s to read and rebuild on every
+page even with the ranking cached. Each hit drops the items whose inspection has closed since the list was
+built (one indexed query on ``closed_at``), so a closed inspection leaves the list at once (one closed with an
+earlier ``closed_at``, as a backdated import does, when the cache expires); a new plan
+or an operator's change of status shows when the cache expires.
 """
 
 from __future__ import annotations
@@ -11,9 +17,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
+from shian.core import access
 from shian.core.access import Principal
 from shian.risk import history, retrain, selectors
 from shian.risk.models import TargetingModelVersion
@@ -35,19 +44,45 @@ def _key(principal: Principal, today: date, quarter: int | None, sha: str) -> st
     return "risk:ranked:" + hashlib.sha256(who.encode()).hexdigest()[:32]
 
 
+def _plain(rows: list[RankedPending]) -> list[tuple[Any, ...]]:
+    return [(tuple(vars(r.pending).values()), r.probability, tuple((x.feature, x.contribution, x.value) for x in r.reasons)) for r in rows]
+
+
+def _rows(plain: list[tuple[Any, ...]], closed: set[int]) -> list[RankedPending]:
+    return [RankedPending(selectors.Pending(*pending), probability, tuple(Reason(*x) for x in reasons))
+            for pending, probability, reasons in plain if pending[3] not in closed]
+
+
+def _closed_since(since: Any) -> set[int]:
+    """Plan items whose inspection closed at or after ``since``."""
+    from shian.inspection.models import Inspection
+
+    return set(Inspection.objects.filter(status=Inspection.Status.CLOSED, closed_at__gte=since, plan_item__isnull=False)
+               .values_list("plan_item_id", flat=True))
+
+
+def _rank(principal: Principal | None, model: Any, today: date, quarter: int | None) -> list[RankedPending]:
+    pending = selectors.pending_inspections(principal, today=today, quarter=quarter)
+    if model is None or not pending:
+        return [RankedPending(p, None, ()) for p in sorted(pending, key=lambda p: (p.due_month, p.operator_id))]
+    targets, past = history.pending_list([(p.operator_id, p.scope, str(p.plan_item_id)) for p in pending], today=today)
+    by_item = {p.plan_item_id: p for p in pending}
+    return [RankedPending(by_item[int(r.target.record_id)], r.probability, r.reasons) for r in model.rank(past, targets, as_of=today, k=REASONS)]
+
+
 def ranked_pending(principal: Principal | None, *, today: date, quarter: int | None = None
                    ) -> tuple[TargetingModelVersion | None, list[RankedPending]]:
     """The model version in use (or None) and the principal's pending inspections, likeliest failure first."""
-    pending = selectors.pending_inspections(principal, today=today, quarter=quarter)
     version, model = retrain.active_model()
-    if model is None or version is None or not pending or principal is None:
-        return version, [RankedPending(p, None, ()) for p in sorted(pending, key=lambda p: (p.due_month, p.operator_id))]
-    key = _key(principal, today, quarter, version.sha256)
+    if principal is None:
+        return version, _rank(principal, model, today, quarter)  # refused by the selector
+    access.require(principal, selectors.RESOURCE, "targeting")
+    key = _key(principal, today, quarter, version.sha256 if version is not None and model is not None else "-")
     cached = cache.get(key)
-    if cached is None:
-        targets, past = history.pending_list([(p.operator_id, p.scope, str(p.plan_item_id)) for p in pending], today=today)
-        ranked = model.rank(past, targets, as_of=today, k=REASONS)
-        cached = [(int(r.target.record_id), r.probability, r.reasons) for r in ranked]
-        cache.set(key, cached, CACHE_SECONDS)
-    by_item = {p.plan_item_id: p for p in pending}
-    return version, [RankedPending(by_item[item], prob, reasons) for item, prob, reasons in cached if item in by_item]
+    if cached is not None:
+        built_at, plain = cached
+        return version, _rows(plain, _closed_since(built_at))
+    built_at = timezone.now()  # before reading: an inspection closed while the list is built is dropped on the next hit
+    rows = _rank(principal, model, today, quarter)
+    cache.set(key, (built_at, _plain(rows)), CACHE_SECONDS)
+    return version, rows
