@@ -15,9 +15,10 @@ or an operator's change of status shows when the cache expires.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -48,9 +49,34 @@ def _plain(rows: list[RankedPending]) -> list[tuple[Any, ...]]:
     return [(tuple(vars(r.pending).values()), r.probability, tuple((x.feature, x.contribution, x.value) for x in r.reasons)) for r in rows]
 
 
-def _rows(plain: list[tuple[Any, ...]], closed: set[int]) -> list[RankedPending]:
-    return [RankedPending(selectors.Pending(*pending), probability, tuple(Reason(*x) for x in reasons))
-            for pending, probability, reasons in plain if pending[3] not in closed]
+class _Rows(Sequence[RankedPending]):
+    """The cached plain rows, read as :class:`RankedPending` only where used (a page of 50, not 23,000)."""
+
+    def __init__(self, plain: list[tuple[Any, ...]]) -> None:
+        self._plain = plain
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+    @overload
+    def __getitem__(self, index: int) -> RankedPending: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RankedPending]: ...
+
+    def __getitem__(self, index: int | slice) -> RankedPending | list[RankedPending]:
+        if isinstance(index, slice):
+            return [_row(x) for x in self._plain[index]]
+        return _row(self._plain[index])
+
+
+def _row(plain: tuple[Any, ...]) -> RankedPending:
+    pending, probability, reasons = plain
+    return RankedPending(selectors.Pending(*pending), probability, tuple(Reason(*x) for x in reasons))
+
+
+def _rows(plain: list[tuple[Any, ...]], closed: set[int]) -> Sequence[RankedPending]:
+    return _Rows([row for row in plain if row[0][3] not in closed] if closed else plain)
 
 
 def _closed_since(since: Any) -> set[int]:
@@ -71,8 +97,9 @@ def _rank(principal: Principal | None, model: Any, today: date, quarter: int | N
 
 
 def ranked_pending(principal: Principal | None, *, today: date, quarter: int | None = None
-                   ) -> tuple[TargetingModelVersion | None, list[RankedPending]]:
-    """The model version in use (or None) and the principal's pending inspections, likeliest failure first."""
+                   ) -> tuple[TargetingModelVersion | None, Sequence[RankedPending]]:
+    """The model version in use (or None) and the principal's pending inspections, likeliest failure first
+    (a sequence: pages slice it, the API iterates it)."""
     version, model = retrain.active_model()
     if principal is None:
         return version, _rank(principal, model, today, quarter)  # refused by the selector
