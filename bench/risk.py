@@ -145,6 +145,9 @@ def main() -> None:
     reference = timed(lambda: ok(client.get("/healthz")), n)
     grade_page = timed(lambda: ok(client.get(f"/risk/operators/{rng.choice(ops)}/")), n)
     grade_api = timed(lambda: ok(client.get(f"/api/v1/risk/operators/{rng.choice(ops)}")), n)
+    t0 = time.perf_counter()
+    ok(client.get("/risk/targeting/?quarter=4"))  # the page ranks for today's date: its first request builds the list
+    targeting_cold = time.perf_counter() - t0
     targeting_page = timed(lambda: ok(client.get("/risk/targeting/?quarter=4")), max(10, n // 10))
 
     ref95 = pct(reference, 95)
@@ -158,7 +161,8 @@ def main() -> None:
     print(f"reference /healthz                 {summary(reference)}")
     print(f"grade page (/risk/operators/id/)   {summary(grade_page)}   p95/ref {pct(grade_page, 95) / ref95:5.1f}x")
     print(f"grade API                          {summary(grade_api)}   p95/ref {pct(grade_api, 95) / ref95:5.1f}x")
-    print(f"targeting page, cached ranking     {summary(targeting_page)}")
+    print(f"targeting page, first request      {targeting_cold * 1000:7.1f} ms (ranks the whole list)")
+    print(f"targeting page, cached ranking     {summary(targeting_page)}   p95/ref {pct(targeting_page, 95) / ref95:5.1f}x")
 
 
 if __name__ == "__main__":
