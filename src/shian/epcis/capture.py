@@ -296,19 +296,13 @@ def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
             return _prepare(context, start, stop, errors), errors
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="epcis-capture") as pool, _quick_handover():
-        futures = [pool.submit(prepare, *bounds[0])]
-
-        def next_part() -> tuple[list[tuple[int, Extracted]], list[dict[str, Any]]]:
-            current = futures[len(parts)]
-            if len(futures) < len(bounds):  # start checking the following part before this one is written
-                futures.append(pool.submit(prepare, *bounds[len(futures)]))
-            return current.result()
-
+        # One worker: it prepares the parts in order, running ahead of the writes whenever this thread waits.
+        futures = [pool.submit(prepare, start, stop) for start, stop in bounds]
         try:
             with transaction.atomic():
                 seen = _Seen()
-                for _k in bounds:
-                    rows, errors = next_part()
+                for future in futures:
+                    rows, errors = future.result()
                     parts.append(rows)
                     outcome.errors.extend(errors)
                     if outcome.errors:
@@ -319,18 +313,18 @@ def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
                 _complete(outcome, context)
                 return _finish(outcome)
         except _Invalid:
-            while len(parts) < len(bounds) and len(outcome.errors) < MAX_REPORTED_ERRORS:
-                rows, errors = next_part()
-                parts.append(rows)
-                outcome.errors.extend(errors)
+            for future in futures[len(parts):]:
+                if len(outcome.errors) >= MAX_REPORTED_ERRORS:
+                    future.cancel()
+                    continue
+                outcome.errors.extend(future.result()[1])
             outcome.stored, outcome.stored_index = [], []
+            outcome.duplicates, outcome.warnings, outcome.existing = [], [], {}  # of parts rolled back
             outcome.errors = outcome.errors[:MAX_REPORTED_ERRORS]
             return _finish(outcome)
         except IntegrityError:
             log.info("capture %s raced another capture of the same event; retrying", outcome.capture.pk)
-            while len(parts) < len(bounds):
-                rows, _errors = next_part()
-                parts.append(rows)
+            parts += [future.result()[0] for future in futures[len(parts):]]
     all_rows = [row for rows in parts for row in rows]
     _reset(all_rows)
     return _write(all_rows, outcome, context, attempts=2, raced=True)
