@@ -22,6 +22,7 @@ from shian.core import access
 from shian.core.access import Principal
 from shian.core.errors import Forbidden, Invalid, NotFound
 from shian.registry.models import Operator
+from shian.registry.selectors import operator_named
 from shian.trace.models import Product, ReceiptLine
 
 RESOURCE = "coldchain"
@@ -151,11 +152,7 @@ def acting_warehouse(principal: Principal | None, warehouse_id: int | None = Non
 
 def importer_by_id(principal: Principal | None, importer_id: int) -> Operator:
     """Any registry operator may be the importer; naming it reveals only that it exists."""
-    access.require(principal, RESOURCE, "record")
-    op = Operator.objects.filter(pk=importer_id).first()
-    if op is None:
-        raise NotFound(_("The record does not exist or is outside your jurisdiction."))
-    return op
+    return operator_named(principal, importer_id, resource=RESOURCE)
 
 
 def imported_product(principal: Principal | None, product_id: int) -> Product:

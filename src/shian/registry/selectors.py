@@ -71,6 +71,21 @@ def operator_for(principal: Principal | None, operator_id: int, action: str = "v
     return obj
 
 
+def operator_named(principal: Principal | None, operator_id: int, *, resource: str, action: str = "record") -> Operator:
+    """An operator another module's record names (a shipment's buyer, a receipt's supplier, an importer):
+    any operator in the registry, for a principal who may ``action`` on ``resource``. Naming it reveals only
+    that it exists, so an unknown id and one outside the principal's jurisdiction give the same 404."""
+    from django.utils.translation import gettext as _
+
+    from shian.core.errors import NotFound
+
+    access.require(principal, resource, action)
+    op = Operator.objects.filter(pk=operator_id).first()
+    if op is None:
+        raise NotFound(_("The record does not exist or is outside your jurisdiction."))
+    return op
+
+
 def dossier_for(principal: Principal | None, operator_id: int) -> tuple[Operator, list[dossier.Section], list[dossier.TimelineEntry]]:
     """The operator, its dossier sections and merged timeline, as the principal may see them."""
     op = operator_for(principal, operator_id)

@@ -215,19 +215,21 @@ def rules_table(principal: Principal | None) -> Rules:
                  list(RiskParameter.objects.order_by("code")))
 
 
-def factor_for(principal: Principal | None, code: str) -> RiskFactor:
+def _configurable(principal: Principal | None, model: Any, code: str, missing: str) -> Any:
     access.require(principal, RESOURCE, "configure")
-    obj = RiskFactor.objects.filter(code=code).first()
+    obj = model.objects.filter(code=code).first()
     if obj is None:
-        raise NotFound(_("No risk factor has this code."))
+        raise NotFound(missing)
+    return obj
+
+
+def factor_for(principal: Principal | None, code: str) -> RiskFactor:
+    obj: RiskFactor = _configurable(principal, RiskFactor, code, _("No risk factor has this code."))
     return obj
 
 
 def parameter_for(principal: Principal | None, code: str) -> RiskParameter:
-    access.require(principal, RESOURCE, "configure")
-    obj = RiskParameter.objects.filter(code=code).first()
-    if obj is None:
-        raise NotFound(_("No risk parameter has this code."))
+    obj: RiskParameter = _configurable(principal, RiskParameter, code, _("No risk parameter has this code."))
     return obj
 
 

@@ -28,6 +28,7 @@ from shian.core.access import Principal
 from shian.core.errors import Forbidden, Invalid, NotFound
 from shian.core.ids import normalise_uscc
 from shian.registry.models import Operator
+from shian.registry.selectors import operator_named
 from shian.trace.models import Document, Lot, Product, Receipt, ReceiptLine, Shipment, Transformation
 
 RESOURCE = "trace"
@@ -334,19 +335,12 @@ def shipments_visible(principal: Principal | None) -> QuerySet[Shipment]:
 
 def buyer_for_shipment(principal: Principal | None, buyer_id: int) -> Operator:
     """Any operator in the registry may receive a shipment; naming it reveals only that it exists."""
-    access.require(principal, RESOURCE, "record")
-    op = Operator.objects.filter(pk=buyer_id).first()
-    if op is None:
-        raise NotFound(_("The record does not exist or is outside your jurisdiction."))
-    return op
+    return operator_named(principal, buyer_id, resource=RESOURCE)
 
 
 def supplier_by_id(principal: Principal | None, supplier_id: int) -> Operator:
-    access.require(principal, RESOURCE, "record")
-    op = Operator.objects.filter(pk=supplier_id).first()
-    if op is None:
-        raise NotFound(_("The record does not exist or is outside your jurisdiction."))
-    return op
+    """Any operator in the registry may be a receipt's supplier."""
+    return operator_named(principal, supplier_id, resource=RESOURCE)
 
 
 def operator_summary(principal: Principal, operator: Operator) -> dict[str, Any] | None:
