@@ -164,7 +164,7 @@ class Writer:
     COLUMNS = {
         "trace_product": "id, name, specification, gtin, shelf_life_days, imported, created_at, category_id, owner_id",
         "trace_lot": "id, lot_code, trace_code, production_date, expiry_date, quantity, unit, created_at, product_id",
-        "epcis_epcisevent": ("id, event_id, event_type, event_time, event_time_zone_offset, record_time, action, biz_step, disposition, "
+        "epcis_epcisevent": ("id, event_id, assigned_id, event_type, event_time, event_time_zone_offset, record_time, action, biz_step, disposition, "
                              "read_point, biz_location, document, content_hash, capture_id, recorded_by_id, operator_id, source"),
         "epcis_eventidentifier": "id, event_id, identifier, kind, role, quantity, uom",
         "epcis_eventtransaction": "id, event_id, type, value",
@@ -445,7 +445,7 @@ class Network:
             digest = hashlib.sha256(canonical.encode()).hexdigest()
             document = canonical.replace(utc, local, 1)  # the event as the platform records it: +08:00 time
             event_id = f"ni:///sha-256;{digest}?ver=CBV2.0"
-            events.append(f"{eid}\t{event_id}\t{ev['type']}\t{pg_time}\t+08:00\t{pg_record}\t{action}\t{step}\t{disposition}\t\t\t{document}\t"
+            events.append(f"{eid}\t{event_id}\tt\t{ev['type']}\t{pg_time}\t+08:00\t{pg_record}\t{action}\t{step}\t{disposition}\t\t\t{document}\t"
                           f"{digest}\t\\N\t\\N\t{op_id}\tplatform\n")
             for ident, qty, uom, role in rows:
                 idents.append(f"{self._next('epcis_eventidentifier')}\t{eid}\t{ident}\tepc_class\t{role}\t{qty}\t{uom or ''}\n")
@@ -489,7 +489,7 @@ def _check_against_platform(doc: dict[str, Any], digest: str, event_id: str, ide
     assert not check_event(doc), check_event(doc)
     x = extract(doc)
     assert x.event is not None and not x.problems, x.problems
-    assert x.event.content_hash == digest and x.event.event_id == event_id, (doc, digest)
+    assert x.event.content_hash == digest and x.event.event_id == event_id and x.event.assigned_id, (doc, digest)
     mine = sorted(tuple(line.rstrip("\n").split("\t")[2:]) for line in ident_lines)
     theirs = sorted((i, k, r, str(int(q)) if q is not None else "", u) for i, k, r, q, u in x.identifier_rows)
     assert mine == theirs, (mine, theirs)

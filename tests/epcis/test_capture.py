@@ -251,15 +251,45 @@ def test_pipelined_capture_retries_whole_after_a_race(world: World, city, small_
     assert EpcisEvent.objects.count() == 10 and EventIdentifier.objects.count() == 10
 
 
-def test_a_declared_id_equal_to_an_assigned_one_is_found_on_the_retry(world: World, city) -> None:
-    """Events without an eventID are probed by content only; a stored event that declared the very ID the
-    platform would assign (other content) makes the insert fail, and the retry reports a duplicate with a warning."""
-    from shian.epcis.extract import extract, hash_event_id
+def _assigned_id(ev: dict) -> str:
+    from shian.epcis.extract import extract
+    from shian.epcis.models import assigned_event_id
 
-    plain = wrap([_good_event(40)])
-    digest = extract({"@context": plain["@context"], **_good_event(40)}).event.content_hash
-    squatter = {**_good_event(41), "eventID": hash_event_id(digest)}
+    x = extract({"@context": wrap([ev])["@context"], **ev})
+    assert x.event is not None
+    return assigned_event_id(x.event.content_hash)
+
+
+def test_a_declared_id_equal_to_an_assigned_one_is_a_duplicate_either_way(world: World, city) -> None:
+    """Only declared IDs are indexed. An event without an eventID still finds a stored event that declared the very
+    ID the repository would assign it, and an event declaring an assigned ID finds the event stored under it: both are
+    duplicates with a warning (other content), so an eventID names one event."""
+    plain, squatter = _good_event(40), {**_good_event(41), "eventID": _assigned_id(_good_event(40))}
     assert post_json(city, "/epcis/events", wrap([squatter])).json()["eventCount"] == 1
-    body = post_json(city, "/epcis/events", plain).json()
-    assert body["eventCount"] == 0 and body["duplicates"] == [{"index": 0, "eventID": hash_event_id(digest), "reason": "content"}]
-    assert len(body["warnings"]) == 1 and EpcisEvent.objects.count() == 1
+    body = post_json(city, "/epcis/events", wrap([plain])).json()
+    assert body["eventCount"] == 0 and body["duplicates"] == [{"index": 0, "eventID": _assigned_id(plain), "reason": "content"}]
+    assert len(body["warnings"]) == 1
+
+    stored = _good_event(42)
+    assert post_json(city, "/epcis/events", wrap([stored])).json()["eventCount"] == 1
+    assert EpcisEvent.objects.get(event_id=_assigned_id(stored)).assigned_id
+    claimant = {**_good_event(43), "eventID": _assigned_id(stored)}
+    body = post_json(city, "/epcis/events", wrap([claimant])).json()
+    assert body["eventCount"] == 0 and body["duplicates"] == [{"index": 0, "eventID": _assigned_id(stored), "reason": "eventID"}]
+    assert len(body["warnings"]) == 1 and EpcisEvent.objects.count() == 2
+    assert not EpcisEvent.objects.get(event_id=_assigned_id(plain)).assigned_id  # the squatter declared it
+
+
+def test_migration_marks_existing_assigned_ids(world: World, city) -> None:
+    """Events stored before the flag existed: an ID of the assigned form for the event's own content is assigned."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shian.epcis.migrations.0003_declared_ids_indexed")
+    own = _good_event(50)
+    declared = {**_good_event(51), "eventID": "urn:uuid:6d3e0c1e-5a43-4c3e-9f45-0f8a1c1f7b51"}
+    assert post_json(city, "/epcis/events", wrap([own, declared])).json()["eventCount"] == 2
+    EpcisEvent.objects.update(assigned_id=False)
+    migration.mark_assigned(apps, None)
+    assert dict(EpcisEvent.objects.values_list("event_id", "assigned_id")) == {_assigned_id(own): True, declared["eventID"]: False}

@@ -35,6 +35,13 @@ def test_an_edited_document_is_detected_and_named(captured) -> None:
     assert "edited" in str(problems[0])
 
 
+def test_a_flipped_assigned_flag_is_detected(captured) -> None:
+    victim = next(e for e in captured if not e.assigned_id)
+    EpcisEvent.objects.filter(pk=victim.pk).update(assigned_id=True)
+    _checked, problems = verify_events()
+    assert [p.event_id for p in problems] == [victim.event_id] and "assigned_id" in problems[0].reason
+
+
 def test_a_rewritten_hash_is_caught_by_the_audited_digest(captured) -> None:
     from shian.epcis.extract import content_hash
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pytest
 
@@ -98,6 +98,17 @@ def test_event_id_and_record_time(repo, city) -> None:
     assert _ids(city, {"eventID": some[0]}) == {some[0]}
     assert _ids(city, {"GE_recordTime": "2000-01-01T00:00:00Z"}) == set(repo)
     assert _ids(city, {"LT_recordTime": "2000-01-01T00:00:00Z"}) == set()
+
+
+def test_assigned_and_declared_ids_are_found(repo, city) -> None:
+    """An assigned ID (not indexed as such) is found through the content hash it names, with declared ones."""
+    assigned = sorted(i for i in repo if i.startswith("ni:///sha-256;"))
+    declared = sorted(i for i in repo if not i.startswith("ni:///sha-256;"))
+    assert assigned and declared
+    assert _ids(city, {"EQ_eventID": f"{assigned[0]}|{declared[0]}"}) == {assigned[0], declared[0]}
+    response = city.get(f"/epcis/events/{quote(assigned[0], safe=':/;')}")  # "?ver=CBV2.0" is part of the ID
+    assert response.status_code == 200 and response.json()["eventID"] == assigned[0]
+    assert city.get(f"/epcis/events/ni:///sha-256;{'0' * 64}%3Fver=CBV2.0").status_code == 404
 
 
 def test_response_is_a_valid_query_document(repo, city) -> None:

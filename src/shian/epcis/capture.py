@@ -33,7 +33,7 @@ from shian.core import audit
 from shian.core.db import bulk_insert, copy_rows
 from shian.epcis import hooks
 from shian.epcis.extract import IDENTIFIER_COLUMNS, SOURCE_DEST_COLUMNS, TRANSACTION_COLUMNS, Extracted, extract
-from shian.epcis.models import Capture, EpcisEvent, EventIdentifier, EventTransaction, SourceDest
+from shian.epcis.models import Capture, EpcisEvent, EventIdentifier, EventTransaction, SourceDest, hash_of_assigned
 from shian.epcis.validator import Result, check_event
 
 log = logging.getLogger(__name__)
@@ -83,27 +83,32 @@ def _existing(event_ids: list[str], hashes: list[str]) -> tuple[dict[str, tuple[
     """Stored events with one of ``event_ids`` or one of ``hashes``: (by event ID, by content hash),
     each value -> (id, event_id, content_hash).
 
-    On PostgreSQL one query per batch, each list bound as a single array parameter and joined to
-    the table (a nested loop of unique-index probes, in key order). An ``IN`` list of thousands of
-    placeholders costs more to compile and plan than the probes themselves, and ``col = ANY(array)
-    OR …`` turns into a sequential scan while the table is small (a few hundred thousand rows: 4x
-    slower). Elsewhere ``IN`` chunks that fit SQLite's parameter limit.
+    IDs are probed in the declared-ID index and, when of the assigned form, through the content
+    hash they name (:func:`shian.epcis.models.event_id_q`). On PostgreSQL one query per batch,
+    each list bound as a single array parameter and joined to the table (a nested loop of
+    unique-index probes, in key order). An ``IN`` list of thousands of placeholders costs more
+    to compile and plan than the probes themselves, and ``col = ANY(array) OR …`` turns into a
+    sequential scan while the table is small (a few hundred thousand rows: 4x slower).
+    Elsewhere ``IN`` chunks that fit SQLite's parameter limit.
     """
     by_id: dict[str, tuple[int, str, str]] = {}
     by_hash: dict[str, tuple[int, str, str]] = {}
+    probed = sorted(set(hashes).union(h for h in map(hash_of_assigned, event_ids) if h is not None))
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(EpcisEvent._meta.db_table)
         with connection.cursor() as cur:
-            cur.execute(f"SELECT e.id, e.event_id, e.content_hash FROM unnest(%s::text[]) AS k(v) JOIN {table} e ON e.event_id = k.v "  # noqa: S608
+            cur.execute(f"SELECT e.id, e.event_id, e.content_hash FROM unnest(%s::text[]) AS k(v) JOIN {table} e "  # noqa: S608
+                        f"ON e.event_id = k.v AND NOT e.assigned_id "
                         f"UNION ALL SELECT e.id, e.event_id, e.content_hash FROM unnest(%s::text[]) AS k(v) JOIN {table} e ON e.content_hash = k.v",
-                        [sorted(event_ids), sorted(hashes)])
+                        [sorted(event_ids), probed])
             found = cur.fetchall()
     else:
         found = []
         size = _chunk()
-        for field_name, values in (("event_id", event_ids), ("content_hash", hashes)):
+        for field_name, values, declared in (("event_id", event_ids, {"assigned_id": False}), ("content_hash", probed, {})):
             for start in range(0, len(values), size):
-                found += EpcisEvent.objects.filter(**{f"{field_name}__in": values[start:start + size]}).values_list("id", "event_id", "content_hash")
+                found += (EpcisEvent.objects.filter(**{f"{field_name}__in": values[start:start + size]}, **declared)
+                          .values_list("id", "event_id", "content_hash"))
     wanted_ids, wanted_hashes = set(event_ids), set(hashes)
     for row in found:
         if row[1] in wanted_ids:
@@ -121,20 +126,19 @@ class _Seen:
     hashes: dict[str, int] = field(default_factory=dict)
 
 
-def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome, seen: _Seen, *, thorough: bool = False) -> list[tuple[int, Extracted]]:
+def _deduplicate(rows: list[tuple[int, Extracted]], outcome: Outcome, seen: _Seen) -> list[tuple[int, Extracted]]:
     """Drop events already stored or repeated in the capture; record them as duplicates.
 
     ``seen`` carries the capture's kept events from one part to the next. It is asked first: an
     earlier part of the same capture is already in the table (same transaction), but a repeat of
     it is a repeat within the capture (``sameAs``), as if the capture were written in one go.
 
-    An event without an ``eventID`` gets one made from its content hash, so the content probe
-    finds any stored copy of it and its ID is not looked up (half the index probes of a capture
-    from a system that sends no IDs). Only a stored event that *declared* that very ID with other
-    content would collide; the insert then fails on the unique index and the retry looks every
-    ID up (``thorough``), which reports it as a duplicate with a warning.
+    An event without an ``eventID`` gets one made from its content hash. Its ID is still probed, in
+    the declared-ID index only (small unless clients send IDs), to find a stored event that
+    declared that very ID with other content; a declared ID of that form is also looked up through
+    the content hash it names (:func:`_existing`). Either is reported as a duplicate with a warning.
     """
-    by_id, by_hash = _existing(list({x.event.event_id for _i, x in rows if x.event is not None and (thorough or "eventID" in x.event.document)}),
+    by_id, by_hash = _existing(list({x.event.event_id for _i, x in rows if x.event is not None}),
                                list({x.event.content_hash for _i, x in rows if x.event is not None}))
     fresh = []
     for index, x in rows:
@@ -327,7 +331,7 @@ def _pipelined(context: _Context, outcome: Outcome) -> Outcome:
             parts += [future.result()[0] for future in futures[len(parts):]]
     all_rows = [row for rows in parts for row in rows]
     _reset(all_rows)
-    return _write(all_rows, outcome, context, attempts=2, raced=True)
+    return _write(all_rows, outcome, context, attempts=2)
 
 
 @contextlib.contextmanager
@@ -366,14 +370,13 @@ def _complete(outcome: Outcome, context: _Context) -> None:
                              "source": context.source, "recorded_by": context.recorded_by_id})
 
 
-def _write(rows: list[tuple[int, Extracted]], outcome: Outcome, context: _Context, *, attempts: int = 3, raced: bool = False) -> Outcome:
-    """Deduplicate and insert prepared rows in one transaction, retrying after a unique-constraint race
-    (``raced``: a pipelined attempt already failed so)."""
+def _write(rows: list[tuple[int, Extracted]], outcome: Outcome, context: _Context, *, attempts: int = 3) -> Outcome:
+    """Deduplicate and insert prepared rows in one transaction, retrying after a unique-constraint race."""
     for attempt in range(attempts):
         outcome.duplicates, outcome.warnings, outcome.existing, outcome.stored, outcome.stored_index = [], [], {}, [], []
         try:
             with transaction.atomic():
-                fresh = _deduplicate(rows, outcome, _Seen(), thorough=raced or attempt > 0)
+                fresh = _deduplicate(rows, outcome, _Seen())
                 outcome.stored = _insert(fresh)
                 outcome.stored_index = [i for i, _x in fresh]
                 _complete(outcome, context)

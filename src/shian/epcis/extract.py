@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from shian.epcis import vocab
 from shian.epcis.formats import parse_time
-from shian.epcis.models import URI_MAX, EpcisEvent, EventIdentifier, EventTransaction, SourceDest
+from shian.epcis.models import URI_MAX, EpcisEvent, EventIdentifier, EventTransaction, SourceDest, assigned_event_id
 
 _HASH_EXCLUDED = frozenset({"eventID", "recordTime", "@context"})
 _EPC_LISTS = tuple(vocab.EPC_FIELDS)
@@ -91,10 +91,6 @@ def canonical_json(ev: dict[str, Any]) -> str:
 
 def content_hash(ev: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(ev).encode()).hexdigest()
-
-
-def hash_event_id(digest: str) -> str:
-    return f"ni:///sha-256;{digest}?ver=CBV2.0"
 
 
 # Column order of the edge-table rows in :attr:`Extracted.identifier_rows` and its siblings
@@ -178,7 +174,7 @@ def extract(ev: dict[str, Any], *, record_time: datetime | None = None, with_row
     read_point = ev.get("readPoint")
     biz_location = ev.get("bizLocation")
     columns = {
-        "eventID": ev.get("eventID") or hash_event_id(digest),
+        "eventID": ev.get("eventID") or assigned_event_id(digest),
         "type": ev["type"],
         "bizStep": ev.get("bizStep", ""),
         "disposition": ev.get("disposition", ""),
@@ -189,7 +185,8 @@ def extract(ev: dict[str, Any], *, record_time: datetime | None = None, with_row
         if len(value) > URI_MAX:
             _too_long(problems, path)
     row = _new_event(
-        event_id=columns["eventID"], event_type=columns["type"], event_time=when, event_time_zone_offset=ev["eventTimeZoneOffset"],
+        event_id=columns["eventID"], assigned_id=not ev.get("eventID"), event_type=columns["type"], event_time=when,
+        event_time_zone_offset=ev["eventTimeZoneOffset"],
         record_time=record_time or datetime.now(UTC), action=ev.get("action", ""), biz_step=columns["bizStep"],
         disposition=columns["disposition"], read_point=columns["readPoint.id"], biz_location=columns["bizLocation.id"],
         document=ev, content_hash=digest, source=EpcisEvent.Source.CAPTURE,

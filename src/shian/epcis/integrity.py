@@ -19,7 +19,7 @@ from shian.epcis.capture import digest_of
 from shian.epcis.extract import extract
 from shian.epcis.models import EpcisEvent, EventIdentifier, EventTransaction, SourceDest
 
-_COLUMNS = ("event_id", "event_type", "event_time", "event_time_zone_offset", "action", "biz_step", "disposition", "read_point", "biz_location")
+_COLUMNS = ("event_id", "assigned_id", "event_type", "event_time", "event_time_zone_offset", "action", "biz_step", "disposition", "read_point", "biz_location")
 
 
 @dataclass

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from shian.core.errors import Invalid
 from shian.epcis import rules, vocab
 from shian.epcis.formats import parse_time
-from shian.epcis.models import EpcisEvent, EventIdentifier, EventTransaction, SourceDest
+from shian.epcis.models import EpcisEvent, EventIdentifier, EventTransaction, SourceDest, event_id_q
 
 _EPC = EventIdentifier.Kind.EPC
 _CLASS = EventIdentifier.Kind.EPC_CLASS
@@ -49,7 +49,7 @@ MATCH: dict[str, tuple[str, tuple[str, ...] | None]] = {
 TIMES = {"GE_eventTime": "event_time__gte", "LT_eventTime": "event_time__lt", "GE_recordTime": "record_time__gte",
          "LT_recordTime": "record_time__lt"}
 EQUALS = {"eventType": "event_type", "EQ_action": "action", "EQ_bizStep": "biz_step", "EQ_disposition": "disposition",
-          "EQ_readPoint": "read_point", "EQ_bizLocation": "biz_location", "EQ_eventID": "event_id", "eventID": "event_id"}
+          "EQ_readPoint": "read_point", "EQ_bizLocation": "biz_location", "EQ_eventID": "event_id", "eventID": "event_id"}  # event_id: event_id_q
 PAGING = ("perPage", "nextPageToken")
 _PREFIXED = ("EQ_bizTransaction_", "EQ_source_", "EQ_destination_")
 _CBV_WORD_PREFIXES = {
@@ -129,7 +129,7 @@ def parse(params: dict[str, list[str]]) -> EventQuery:
             column = EQUALS[name]
             if column == "action" and not set(values) <= vocab.ACTIONS:
                 raise _bad(name, _("EQ_action takes ADD, OBSERVE or DELETE"))
-            query.filters.append(Q(**{f"{column}__in": [_cbv_word(column, v) for v in values]}))
+            query.filters.append(event_id_q(values) if column == "event_id" else Q(**{f"{column}__in": [_cbv_word(column, v) for v in values]}))
         elif name in MATCH:
             kind, roles = MATCH[name]
             edges = EventIdentifier.objects.filter(_identifier_q(name, values), kind=kind)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from shian.core.access import Principal
 from shian.core.errors import NotFound
 from shian.epcis import query, rules
-from shian.epcis.models import Capture, EpcisEvent, EventIdentifier
+from shian.epcis.models import Capture, EpcisEvent, EventIdentifier, event_id_q
 
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 SCHEMA_VERSION = "2.0"
@@ -34,7 +34,7 @@ def event_query(principal: Principal | None, params: dict[str, list[str]]) -> tu
 
 def event_for(principal: Principal | None, event_id: str) -> EpcisEvent:
     """One event by its eventID, if the principal may see it (404 otherwise)."""
-    event = events_visible(principal).filter(event_id=event_id).first()
+    event = events_visible(principal).filter(event_id_q([event_id])).first()
     if event is None:
         raise NotFound(_("No such event, or it is outside your view."))
     return event
