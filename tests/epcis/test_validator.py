@@ -8,6 +8,8 @@ import os
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shian.epcis.formats import is_uri, parse_time
 from shian.epcis.validator import check_event, validate_body
@@ -104,6 +106,13 @@ def test_a_single_event_needs_its_own_context() -> None:
 def test_uri_format_agrees_with_rfc3986_validator(value: str, ok: bool) -> None:
     validator = pytest.importorskip("rfc3986_validator")
     assert is_uri(value) is ok is bool(validator.validate_rfc3986(value, rule="URI"))
+
+
+@given(st.text(alphabet="aZ09+-.:/@%?#[]!$&'()*,;=~_ x中", max_size=24))
+@settings(max_examples=3000, deadline=None)
+def test_plain_uri_fast_path_agrees_with_the_full_grammar(value: str) -> None:
+    validator = pytest.importorskip("rfc3986_validator")
+    assert is_uri(value) is bool(validator.validate_rfc3986(value, rule="URI"))
 
 
 @pytest.mark.parametrize(("value", "ok"), [

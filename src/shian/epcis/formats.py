@@ -37,9 +37,17 @@ _URI = re.compile(
 _IPVFUTURE = re.compile(r"[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
 
 
+# A scheme and one path-rootless segment of plain pchars (no "/", "%", "?" or "#"): always a URI,
+# and the shape of most EPCIS identifiers (urn:epc:id:sgtin:0614141.107346.2017). Four times
+# faster to match than _URI, which decides every other value.
+_PLAIN_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~!$&'()*+,;=:@]+")
+
+
 @lru_cache(maxsize=65536)
 def is_uri(value: str) -> bool:
     """True if ``value`` is an absolute URI (RFC 3986 ``URI``)."""
+    if _PLAIN_URI.fullmatch(value):
+        return True
     m = _URI.fullmatch(value)
     if m is None:
         return False
@@ -63,11 +71,13 @@ _TIME = re.compile(
 _OFFSETS: dict[tuple[str, str, str], timezone] = {}
 
 
+@lru_cache(maxsize=8192)
 def parse_time(value: str) -> datetime | None:
     """The UTC instant of an RFC 3339 date-time, or ``None`` if ``value`` is not one.
 
     A valid time whose UTC form falls outside ``datetime``'s range (year 1 or 9999 with an
-    offset) also gives ``None``: it cannot be stored.
+    offset) also gives ``None``: it cannot be stored. Cached (the result is immutable): a
+    capture parses each event's time when it checks the event and again when it derives its rows.
     """
     m = _TIME.fullmatch(value)
     if m is None:
