@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,16 +52,18 @@ def main() -> None:
     if args.part:
         capture.PART = args.part
     spent: collections.Counter[str] = collections.Counter()
+    cpu: collections.Counter[str] = collections.Counter()  # this thread's CPU time in the step (the rest: waiting for PostgreSQL or the GIL)
 
     def timed(owner: Any, name: str, label: str) -> None:
         inner = getattr(owner, name)
 
         def wrapper(*a: Any, **k: Any) -> Any:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             try:
                 return inner(*a, **k)
             finally:
                 spent[label] += time.perf_counter() - t0
+                cpu[label] += time.thread_time() - c0
 
         setattr(owner, name, wrapper)
 
@@ -77,10 +80,11 @@ def main() -> None:
     def complete_then_check(*a: Any, **k: Any) -> Any:
         """Run the deferred foreign-key checks (Django declares them INITIALLY DEFERRED) before the commit, timed apart."""
         out = complete(*a, **k)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         with connection.cursor() as cur:
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         spent["deferred foreign-key checks"] += time.perf_counter() - t0
+        cpu["deferred foreign-key checks"] += time.thread_time() - c0
         return out
 
     capture._complete = complete_then_check
@@ -89,17 +93,27 @@ def main() -> None:
     principal = Principal(role=Role.PUBLIC, jurisdiction_path=None, organisation_id=org.pk, label="profile")
     run = Capture.objects.filter(created_by_org=org).count()
     events = make_events(args.events, seed=50_000 + run)
-    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    t0, server0, client0 = time.perf_counter(), _cpu_seconds(backend), time.process_time()
     for i in range(0, len(events), args.batch):
         services.capture_now(body=document(events[i:i + args.batch]), principal=principal)
     total = time.perf_counter() - t0
+    server, client = _cpu_seconds(backend) - server0, time.process_time() - client0
     per = args.batch / len(events)
     print(f"command: python bench/capture_profile.py --db {args.db} --events {args.events} --batch {args.batch} --part {capture.PART}")
     print(f"machine: {machine()}")
-    print(f"{len(events) / total:,.0f} events/s over {len(events):,} events; seconds per {args.batch:,} events:")
+    print(f"{len(events) / total:,.0f} events/s over {len(events):,} events; seconds per {args.batch:,} events (wall, and CPU of the thread):")
     for label, seconds in spent.most_common():
-        print(f"  {label:36s} {seconds * per:6.3f}")
-    print(f"  {'whole capture':36s} {total * per:6.3f}")
+        print(f"  {label:36s} {seconds * per:6.3f}  cpu {cpu[label] * per:6.3f}")
+    print(f"  {'whole capture':36s} {total * per:6.3f}  cpu of this process {client * per:6.3f}, of its PostgreSQL backend {server * per:6.3f}")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a local process (the PostgreSQL backend runs on this machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
