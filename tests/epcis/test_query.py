@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shian.epcis.models import EpcisEvent
 from shian.epcis.validator import validate_body
@@ -163,3 +165,15 @@ def test_bad_parameters_are_400(repo, city, query: str) -> None:
 def test_default_page_size_is_30(repo, city) -> None:
     events = city.get("/epcis/events").json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
     assert len(events) == 30
+
+
+def test_admin_finds_an_event_by_either_form_of_id(repo, world: World) -> None:
+    admin = world.client("admin")
+    assigned = next(i for i in repo if i.startswith("ni:///sha-256;"))
+    declared = next(i for i in repo if not i.startswith("ni:///sha-256;"))
+    for event_id in (assigned, declared):
+        with CaptureQueriesContext(connection) as queries:
+            page = admin.get("/admin/epcis/epcisevent/", {"q": event_id}).content.decode()
+        assert '<p class="paginator">\n\n1 EPCIS事件' in page, event_id
+        assert any('content_hash" IN' in q["sql"] for q in queries) is (event_id == assigned)  # the assigned form by its hash
+    assert admin.get("/admin/epcis/epcisevent/", {"q": "urn:uuid:no-such-event"}).status_code == 200
