@@ -5,7 +5,9 @@ when it had none, the query columns and the trace-graph rows. :func:`verify_even
 them in chunks and names each event whose stored values no longer match; then it recomputes each
 capture's digest from its events' hashes and compares it with the digest in the capture's
 ``epcis.captured`` audit entry, which the audit hash chain protects. So an edited document, an
-edited edge, a hash rewritten to match an edited document, and a deleted event are all found.
+edited edge, a hash rewritten to match an edited document, and a deleted event are all found;
+so are derived rows left behind by an event deleted outside the platform (those tables have no
+database foreign key: see :mod:`shian.epcis.models`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Exists, OuterRef
 
 from shian.core.models import AuditEntry
 from shian.epcis.capture import digest_of
@@ -31,7 +35,9 @@ class Problem:
     capture_id: str | None = None
 
     def __str__(self) -> str:
-        return f"event {self.event_id}: {self.reason}" if self.event_id else f"capture {self.capture_id}: {self.reason}"
+        if self.event_id:
+            return f"event {self.event_id}: {self.reason}"
+        return f"capture {self.capture_id}: {self.reason}" if self.capture_id else self.reason
 
 
 def _rows(model: type[Any], ids: list[int], fields: tuple[str, ...]) -> dict[int, list[tuple[Any, ...]]]:
@@ -93,4 +99,16 @@ def verify_events(*, chunk: int = 2000) -> tuple[int, list[Problem]]:
                                     capture_id=capture_id))
     for capture_id in hashes:
         problems.append(Problem(None, "has events but no audit entry", capture_id=capture_id))
+    problems += _orphans()
     return checked, problems
+
+
+def _orphans() -> list[Problem]:
+    """Derived rows whose event is gone (one anti-join per table), naming up to ten missing event keys."""
+    problems = []
+    for model in (EventIdentifier, EventTransaction, SourceDest):
+        orphans = model.objects.filter(~Exists(EpcisEvent.objects.filter(pk=OuterRef("event_id"))))
+        missing = sorted(set(orphans.values_list("event_id", flat=True)[:1000]))
+        if missing:
+            problems.append(Problem(None, f"{model._meta.db_table}: rows of deleted events (event keys {', '.join(map(str, missing[:10]))})"))
+    return problems

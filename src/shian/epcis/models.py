@@ -8,6 +8,15 @@ query with recursive SQL. All of them are derived from ``document``;
 :func:`shian.epcis.integrity.verify_events` recomputes them to detect edits.
 
 Rows are never updated or deleted by the platform (records are retained, like the audit trail).
+
+The three derived tables reference their event without a database foreign-key constraint
+(``db_constraint=False``; the column and its index stay, and Django still cascades). Their rows
+are written only by :func:`shian.epcis.capture._insert`, in the transaction that has just
+inserted the event, and PostgreSQL checked each one again at commit (Django declares foreign
+keys ``DEFERRABLE INITIALLY DEFERRED``): ~4.5 checks per event, 15% of a capture's database time
+on the 12M-event city. Capture into that city ran at 4,782 → 5,112–5,386 events/s right after a
+checkpoint without them (bench/RESULTS.md). :func:`~shian.epcis.integrity.verify_events` reports
+rows whose event is missing instead.
 """
 
 from __future__ import annotations
@@ -171,7 +180,8 @@ class EventIdentifier(models.Model):
         PARENT = "parent", _("Parent")
         CHILD = "child", _("Child")
 
-    event = models.ForeignKey(EpcisEvent, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("event"))
+    event = models.ForeignKey(EpcisEvent, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("event"),
+                              db_constraint=False)  # see the module docstring
     identifier = models.CharField(_("identifier"), max_length=URI_MAX)
     kind = models.CharField(_("kind"), max_length=9, choices=Kind.choices)
     role = models.CharField(_("role"), max_length=6, choices=Role.choices)
@@ -201,7 +211,8 @@ class EventIdentifier(models.Model):
 class EventTransaction(models.Model):
     """A business transaction the event refers to (``bizTransactionList``), for ``EQ_bizTransaction_<type>``."""
 
-    event = models.ForeignKey(EpcisEvent, on_delete=models.CASCADE, related_name="transactions", verbose_name=_("event"))
+    event = models.ForeignKey(EpcisEvent, on_delete=models.CASCADE, related_name="transactions", verbose_name=_("event"),
+                              db_constraint=False)  # see the module docstring
     type = models.CharField(_("type"), max_length=URI_MAX, blank=True)
     value = models.CharField(_("transaction"), max_length=URI_MAX)
 
@@ -222,7 +233,8 @@ class SourceDest(models.Model):
         SOURCE = "source", _("Source")
         DESTINATION = "destination", _("Destination")
 
-    event = models.ForeignKey(EpcisEvent, on_delete=models.CASCADE, related_name="sources_destinations", verbose_name=_("event"))
+    event = models.ForeignKey(EpcisEvent, on_delete=models.CASCADE, related_name="sources_destinations", verbose_name=_("event"),
+                              db_constraint=False)  # see the module docstring
     kind = models.CharField(_("kind"), max_length=11, choices=Kind.choices)
     type = models.CharField(_("type"), max_length=URI_MAX)
     value = models.CharField(_("party or location"), max_length=URI_MAX)
