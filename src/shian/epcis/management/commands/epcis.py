@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from shian.core.management.verify import VerifyCommand
 from shian.epcis.integrity import verify_events
 
 
-class Command(BaseCommand):
+class Command(VerifyCommand):
     help = "EPCIS repository tools. `verify` recomputes events, derived rows and capture digests and exits 1 naming each problem."
+    failed = ("EPCIS 事件校验失败：检查 {checked} 个事件，发现 {problems} 处问题 "
+              "(EPCIS repository: {problems} problem(s) in {checked} events)")
+    intact = "EPCIS 事件完整：已校验 {checked} 个事件及各次采集摘要 (EPCIS repository intact: {checked} events verified)"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
-
-    def handle(self, *args: Any, **options: Any) -> None:
+    def check_all(self) -> tuple[int, list[Any]]:
         checked, problems = verify_events()
-        if problems:
-            for p in problems:
-                self.stderr.write(f"篡改/TAMPERED: {p}")
-            raise CommandError(f"EPCIS 事件校验失败：检查 {checked} 个事件，发现 {len(problems)} 处问题 "
-                               f"(EPCIS repository: {len(problems)} problem(s) in {checked} events)")
-        self.stdout.write(f"EPCIS 事件完整：已校验 {checked} 个事件及各次采集摘要 (EPCIS repository intact: {checked} events verified)")
+        return checked, list(problems)
