@@ -5,8 +5,8 @@ Captures GS1-shaped events (``bench/epcis.py``'s generator, new content each run
 ``shian.epcis.capture`` from the outside: checking and deriving parts (in whichever thread), the
 request thread waiting for a part, the deduplication probe, the COPYs, the hooks, the audit entry,
 the deferred foreign-key checks (run just before the commit to time them apart) and the commit.
-Use it on the traceability benchmark's 12M-event city to see what the capture
-figure of ``bench/trace.py`` is made of.
+Use it on the traceability benchmark's 12M-event city to see what the capture figure of
+``bench/trace.py`` is made of.
 
     python bench/capture_profile.py [--db shian_bench_trace] [--events 25000] [--batch 5000] [--part 1000]
 

@@ -393,6 +393,8 @@ class Network:
     # -- writing a day's events
 
     def flush(self, day: int) -> None:
+        from shian.epcis.models import assigned_event_id
+
         batch = self.buffer.pop(day, [])
         batch.sort(key=lambda e: e[1])
         events: list[str] = []
@@ -444,7 +446,7 @@ class Network:
             canonical = dumps(ev)  # the content hash's canonical text: sorted keys, UTC time (shian.epcis.extract)
             digest = hashlib.sha256(canonical.encode()).hexdigest()
             document = canonical.replace(utc, local, 1)  # the event as the platform records it: +08:00 time
-            event_id = f"ni:///sha-256;{digest}?ver=CBV2.0"
+            event_id = assigned_event_id(digest)
             events.append(f"{eid}\t{event_id}\tt\t{ev['type']}\t{pg_time}\t+08:00\t{pg_record}\t{action}\t{step}\t{disposition}\t\t\t{document}\t"
                           f"{digest}\t\\N\t\\N\t{op_id}\tplatform\n")
             for ident, qty, uom, role in rows:

@@ -14,5 +14,4 @@ class Command(VerifyCommand):
     intact = "审计链完整：已校验 {checked} 条记录 (audit chain intact: {checked} entries verified)"
 
     def check_all(self) -> tuple[int, list[Any]]:
-        checked, problems = audit.verify()
-        return checked, list(problems)
+        return audit.verify()
